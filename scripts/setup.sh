@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# One-time, idempotent set-up on a fresh Debian machine (run as root, or with sudo available):
+# system packages, Node dependencies from the lockfile, and the build. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_node_major=20
+if ! command -v node >/dev/null 2>&1 || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt "$need_node_major" ]; then
+  echo "setup: Node.js >= ${need_node_major} is required (found: $(node --version 2>/dev/null || echo none))" >&2
+  exit 1
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+# Debian packages: compilers and headers for the native addon (node-gyp), the network tools the
+# lab and integration tests use, and the routing daemons they peer with.
+APT_PACKAGES=(build-essential python3 iproute2 iputils-ping iputils-arping ndisc6 tcpdump curl procps)
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# node-gyp builds offline against the installed Node headers.
+if [ -d /usr/include/node ] && [ -z "${npm_config_nodedir:-}" ]; then export npm_config_nodedir=/usr; fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+npm run build --silent
+echo "setup: done (bin/herald is ready)"

@@ -1,0 +1,22 @@
+// Output helpers for CLI commands: every command writes through these so tests can capture it.
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export const processIo: CliIo = {
+  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+};
+
+/** Exit codes shared by every command. */
+export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export function parseOutputFormat(value: string): 'text' | 'json' {
+  if (value !== 'text' && value !== 'json') throw new UsageError(`--output must be "text" or "json", got "${value}"`);
+  return value;
+}
