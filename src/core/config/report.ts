@@ -4,6 +4,7 @@ import { applyInOrder, type SourcedValue } from './apply.js';
 import type { ConfigIssue } from './issues.js';
 import { parse, type ParseOptions } from './parse.js';
 import { toResource } from './resource.js';
+import { checkServiceRequests } from './service-requests.js';
 
 export interface ReportEntry extends ConfigIssue {
   readonly file: string;
@@ -46,6 +47,13 @@ export function validateInputs(values: readonly SourcedValue[], options: ParseOp
   );
   for (const issue of result.issues) {
     entries.push({ ...issue, file: fileOf.get(`${issue.kind}/${issue.namespace}/${issue.name}`) ?? '' });
+  }
+  if (result.ok) {
+    for (const item of kept) {
+      const r = toResource(item.value, options.namespace);
+      if (r?.kind !== 'Service' || r.apiVersion !== 'v1') continue;
+      for (const issue of checkServiceRequests(r, result.config)) entries.push({ ...issue, file: item.file });
+    }
   }
   return {
     entries,
