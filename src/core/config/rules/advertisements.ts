@@ -33,8 +33,10 @@ function resolvePools(
     if (ctx.pools.has(name)) chosen.add(name);
     else ctx.sink.warning(resource, `spec.ipAddressPools[${i}]`, `pool "${name}" is not defined: nothing is advertised for it`);
   });
-  for (const pool of ctx.pools.values()) {
-    if ((selectors ?? []).some((s) => anySelectorMatches([s], pool.labels))) chosen.add(pool.name);
+  if ((selectors ?? []).length > 0) {
+    for (const pool of ctx.pools.values()) {
+      if ((selectors ?? []).some((s) => anySelectorMatches([s], pool.labels))) chosen.add(pool.name);
+    }
   }
   if ((names ?? []).length === 0 && (selectors ?? []).length === 0) for (const name of ctx.pools.keys()) chosen.add(name);
   return [...chosen].sort();
@@ -157,6 +159,7 @@ function checkAggregationAgainstPools(
 /**
  * Rules between advertisements: no two identical ones, and two advertisements of one pool that
  * can produce the same route to the same peer from the same node must agree on localPref.
+ * Only advertisements sharing a pool are compared, so the cost follows the sharing, not n².
  */
 export function checkBgpAdvertisementPairs(
   ads: readonly { ad: BgpAdvertisement; resource: Resource }[],
@@ -164,30 +167,45 @@ export function checkBgpAdvertisementPairs(
   nodes: readonly NodeInfo[] | undefined,
   sink: IssueSink,
 ): void {
-  ads.forEach(({ ad, resource }, i) => {
-    for (const { ad: other } of ads.slice(0, i)) {
-      if (sameAdvertisement(ad, other)) {
-        sink.error(resource, 'spec', `duplicate definition of BGPAdvertisement: identical to "${other.name}"`);
-        continue;
-      }
+  const identical = new Map<string, string>();
+  const byPool = new Map<string, BgpAdvertisement[]>();
+  for (const { ad, resource } of ads) {
+    const key = contentKey(ad);
+    const twin = identical.get(key);
+    if (twin !== undefined) {
+      sink.error(resource, 'spec', `duplicate definition of BGPAdvertisement: identical to "${twin}"`);
+      continue;
+    }
+    identical.set(key, ad.name);
+    const clash = findLocalPrefClash(ad, byPool, pools, nodes);
+    if (clash) {
+      sink.error(
+        resource,
+        'spec.localPref',
+        `pool "${clash.pool}" is advertised by "${clash.other.name}" too with a different localPref (${clash.other.localPref ?? 0} vs ${ad.localPref ?? 0}) and the same aggregation length`,
+      );
+    }
+    for (const pool of ad.pools) byPool.set(pool, [...(byPool.get(pool) ?? []), ad]);
+  }
+}
+
+function findLocalPrefClash(
+  ad: BgpAdvertisement,
+  byPool: ReadonlyMap<string, BgpAdvertisement[]>,
+  pools: ReadonlyMap<string, Pool>,
+  nodes: readonly NodeInfo[] | undefined,
+): { pool: string; other: BgpAdvertisement } | undefined {
+  for (const poolName of ad.pools) {
+    const families = new Set(pools.get(poolName)?.addresses.map((a) => a.family) ?? []);
+    for (const other of byPool.get(poolName) ?? []) {
       if ((ad.localPref ?? 0) === (other.localPref ?? 0)) continue;
       if (disjoint(ad.peers, other.peers) || !nodesOverlap(ad, other, nodes)) continue;
-      const shared = ad.pools.filter((p) => other.pools.includes(p));
-      for (const poolName of shared) {
-        const families = new Set(pools.get(poolName)?.addresses.map((a) => a.family) ?? []);
-        const clashV4 = families.has(4) && ad.aggregationLength === other.aggregationLength;
-        const clashV6 = families.has(6) && ad.aggregationLengthV6 === other.aggregationLengthV6;
-        if (clashV4 || clashV6) {
-          sink.error(
-            resource,
-            'spec.localPref',
-            `pool "${poolName}" is advertised by "${other.name}" too with a different localPref (${other.localPref ?? 0} vs ${ad.localPref ?? 0}) and the same aggregation length`,
-          );
-          break;
-        }
-      }
+      const clashV4 = families.has(4) && ad.aggregationLength === other.aggregationLength;
+      const clashV6 = families.has(6) && ad.aggregationLengthV6 === other.aggregationLengthV6;
+      if (clashV4 || clashV6) return { pool: poolName, other };
     }
-  });
+  }
+  return undefined;
 }
 
 const disjoint = (a: readonly string[], b: readonly string[]): boolean =>
@@ -198,7 +216,6 @@ function nodesOverlap(a: BgpAdvertisement, b: BgpAdvertisement, nodes: readonly 
   return nodes.some((n) => anySelectorMatches(a.nodeSelectors, n.labels) && anySelectorMatches(b.nodeSelectors, n.labels));
 }
 
-function sameAdvertisement(a: BgpAdvertisement, b: BgpAdvertisement): boolean {
-  const strip = (ad: BgpAdvertisement): string => JSON.stringify({ ...ad, name: '', peers: [...ad.peers].sort(), communities: ad.communities.map((c) => c.text).sort() });
-  return strip(a) === strip(b);
-}
+/** Everything but the name, order-insensitive where order carries no meaning. */
+const contentKey = (ad: BgpAdvertisement): string =>
+  JSON.stringify({ ...ad, name: '', peers: [...ad.peers].sort(), communities: ad.communities.map((c) => c.text).sort() });

@@ -70,30 +70,44 @@ export function parsePool(resource: Resource, spec: IPAddressPoolSpec, sink: Iss
 }
 
 /**
- * No CIDR may overlap another, in the same pool or another one. Pools are checked in the order
- * given, so the message names the later CIDR as the offender, as MetalLB's webhook does.
+ * No CIDR may overlap another, in the same pool or another one. Of two overlapping entries the
+ * one given later is the offender and the message names the earlier CIDR, as MetalLB's webhook
+ * does. A sort-and-sweep finds every overlapping entry in O(n log n).
  */
 export function checkPoolOverlaps(pools: readonly { pool: Pool; resource: Resource }[], sink: IssueSink): void {
-  const defined: { first: bigint; last: bigint; family: number; text: string }[] = [];
-  for (const { pool, resource } of pools) {
+  interface Interval {
+    readonly order: number;
+    readonly family: number;
+    readonly first: bigint;
+    readonly last: bigint;
+    readonly text: string;
+    readonly owner: { pool: Pool; resource: Resource; entry: number };
+  }
+  const intervals: Interval[] = [];
+  pools.forEach(({ pool, resource }) =>
     pool.addresses.forEach((entry, i) => {
       for (const cidr of entry.cidrs) {
-        const first = cidr.base;
-        const last = prefixLast(cidr);
-        const clash = defined.find((d) => d.family === cidr.family && d.first <= last && first <= d.last);
-        if (clash) {
-          sink.error(
-            resource,
-            `spec.addresses[${i}]`,
-            `CIDR "${formatPrefix(cidr)}" in pool "${pool.name}" overlaps with already defined CIDR "${clash.text}"`,
-          );
-          return;
-        }
+        const owner = { pool, resource, entry: i };
+        intervals.push({ order: intervals.length, family: cidr.family, first: cidr.base, last: prefixLast(cidr), text: formatPrefix(cidr), owner });
       }
-      for (const cidr of entry.cidrs) {
-        defined.push({ first: cidr.base, last: prefixLast(cidr), family: cidr.family, text: formatPrefix(cidr) });
+    }),
+  );
+  intervals.sort((a, b) => a.family - b.family || (a.first < b.first ? -1 : a.first > b.first ? 1 : a.order - b.order));
+  const reported = new Set<string>();
+  let reach: Interval | undefined;
+  for (const current of intervals) {
+    if (reach && reach.family === current.family && current.first <= reach.last) {
+      const [earlier, later] = reach.order < current.order ? [reach, current] : [current, reach];
+      const key = `${later.owner.pool.name}#${later.owner.entry}`;
+      if (!reported.has(key)) {
+        reported.add(key);
+        sink.error(
+          later.owner.resource,
+          `spec.addresses[${later.owner.entry}]`,
+          `CIDR "${later.text}" in pool "${later.owner.pool.name}" overlaps with already defined CIDR "${earlier.text}"`,
+        );
       }
-    });
+    }
+    if (!reach || reach.family !== current.family || current.last > reach.last) reach = current;
   }
 }
-
