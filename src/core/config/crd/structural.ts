@@ -91,7 +91,7 @@ export function structuralFromJson(node: unknown, path: string): StructuralSchem
   const anyOf = node.anyOf;
   if (anyOf !== undefined) return fromAnyOf(node, anyOf, path);
 
-  const types = Array.isArray(node.type) ? node.type : node.type === undefined ? [] : [node.type];
+  const types: unknown[] = Array.isArray(node.type) ? node.type : node.type === undefined ? [] : [node.type];
   const nullable = types.includes('null');
   const concrete = types.filter((t) => t !== 'null');
   const out: StructuralSchema = {};
@@ -122,7 +122,7 @@ export function structuralFromJson(node: unknown, path: string): StructuralSchem
 
 function fromAnyOf(node: Json, anyOf: unknown, path: string): StructuralSchema {
   if (!Array.isArray(anyOf)) throw new StructuralSchemaError(path, 'anyOf must be a list');
-  const branches = anyOf.filter((b) => !(isJson(b) && b.type === 'null' && Object.keys(b).length === 1));
+  const branches: unknown[] = anyOf.filter((b) => !(isJson(b) && b.type === 'null' && Object.keys(b).length === 1));
   const only = branches[0];
   if (branches.length !== 1 || !isJson(only)) {
     throw new StructuralSchemaError(path, 'a union has no structural form (only T | null is supported)');

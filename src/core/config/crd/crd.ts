@@ -1,0 +1,130 @@
+// KINDS → CustomResourceDefinitions (apiextensions.k8s.io/v1). The spec schema of every version
+// is derived from its zod schema, so the CRDs and parse() read the same fields.
+import { KINDS, type KindInfo, type KindVersion } from '../kinds.js';
+import { refinementsFor, REFINEMENTS, type FieldRefinement } from './rules.js';
+import { StructuralSchemaError, structuralFromZod, type StructuralSchema } from './structural.js';
+
+export interface PrinterColumn {
+  readonly name: string;
+  readonly type: string;
+  readonly jsonPath: string;
+}
+
+export interface CrdVersion {
+  readonly name: string;
+  readonly served: true;
+  readonly storage: boolean;
+  readonly deprecated?: true;
+  readonly deprecationWarning?: string;
+  readonly additionalPrinterColumns?: readonly PrinterColumn[];
+  readonly schema: { readonly openAPIV3Schema: StructuralSchema };
+  readonly subresources?: { readonly status: Record<string, never> };
+}
+
+export interface CustomResourceDefinition {
+  readonly apiVersion: 'apiextensions.k8s.io/v1';
+  readonly kind: 'CustomResourceDefinition';
+  readonly metadata: { readonly name: string };
+  readonly spec: {
+    readonly group: string;
+    readonly names: {
+      readonly kind: string;
+      readonly listKind: string;
+      readonly plural: string;
+      readonly singular: string;
+      readonly shortNames?: readonly string[];
+    };
+    readonly scope: 'Namespaced';
+    readonly versions: readonly CrdVersion[];
+  };
+}
+
+/** Every CRD Herald serves, in KINDS order. */
+export function buildCrds(kinds: readonly KindInfo[] = KINDS): CustomResourceDefinition[] {
+  return kinds.filter((k) => k.crd).map(buildCrd);
+}
+
+export function buildCrd(info: KindInfo): CustomResourceDefinition {
+  const storage = info.versions.filter((v) => v.storage);
+  if (storage.length !== 1) throw new Error(`${info.kind}: exactly one version must be the storage version`);
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${info.plural}.${info.group}` },
+    spec: {
+      group: info.group,
+      names: {
+        kind: info.kind,
+        listKind: `${info.kind}List`,
+        plural: info.plural,
+        singular: info.kind.toLowerCase(),
+        ...(info.shortNames ? { shortNames: info.shortNames } : {}),
+      },
+      scope: 'Namespaced',
+      versions: info.versions.map((v) => buildVersion(info, v)),
+    },
+  };
+}
+
+function buildVersion(info: KindInfo, version: KindVersion): CrdVersion {
+  const status = REFINEMENTS[info.kind]?.status;
+  const columns = info.printerColumns?.map((c) => ({ name: c.name, type: c.type, jsonPath: c.jsonPath }));
+  return {
+    name: version.name,
+    served: true,
+    storage: version.storage,
+    ...(version.deprecationWarning ? { deprecated: true, deprecationWarning: version.deprecationWarning } : {}),
+    ...(columns?.length ? { additionalPrinterColumns: columns } : {}),
+    schema: { openAPIV3Schema: objectSchema(info, version, status) },
+    ...(status ? { subresources: { status: {} } } : {}),
+  };
+}
+
+/** The whole object: apiVersion, kind, metadata, spec and (when the kind has one) status. */
+function objectSchema(info: KindInfo, version: KindVersion, status: StructuralSchema | undefined): StructuralSchema {
+  const spec = specSchema(info, version);
+  const properties: Record<string, StructuralSchema> = {
+    apiVersion: {
+      type: 'string',
+      description: 'APIVersion defines the versioned schema of this representation of an object.',
+    },
+    kind: { type: 'string', description: 'Kind is a string value representing the REST resource this object represents.' },
+    metadata: { type: 'object' },
+    spec,
+  };
+  if (status) properties.status = status;
+  return {
+    type: 'object',
+    description: `${info.kind} (${info.group}/${version.name}); generated from Herald's configuration schema.`,
+    properties,
+    ...(REFINEMENTS[info.kind]?.specOptional ? {} : { required: ['spec'] }),
+  };
+}
+
+/** The spec schema of one version: derived from zod, then refined with ranges and CEL rules. */
+export function specSchema(info: KindInfo, version: KindVersion): StructuralSchema {
+  const spec = structuralFromZod(version.spec);
+  for (const refinement of refinementsFor(info.kind, version.name)) {
+    for (const field of refinement.fields ?? []) refineField(spec, field, `${info.kind} ${version.name}`);
+    if (refinement.specRules?.length) {
+      spec['x-kubernetes-validations'] = [...(spec['x-kubernetes-validations'] ?? []), ...refinement.specRules];
+    }
+  }
+  return spec;
+}
+
+/** Same as specSchema, without ranges or CEL rules: exactly what the zod schema says. */
+export function derivedSpecSchema(version: KindVersion): StructuralSchema {
+  return structuralFromZod(version.spec);
+}
+
+function refineField(spec: StructuralSchema, field: FieldRefinement, where: string): void {
+  let node = spec;
+  for (const step of field.path) {
+    const next = step === '[]' ? node.items : node.properties?.[step];
+    if (!next) throw new StructuralSchemaError(`${where} spec.${field.path.join('.')}`, 'refined field not in the schema');
+    node = next;
+  }
+  Object.assign(node, field.schema);
+  if (field.rules?.length) node['x-kubernetes-validations'] = [...(node['x-kubernetes-validations'] ?? []), ...field.rules];
+}
