@@ -7,7 +7,7 @@ import { type CliIo, EXIT, processIo, UsageError } from './output.js';
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   let exitCode: number = EXIT.ok;
   const program = new Command('herald')
-    .description('Herald: LoadBalancer Services for bare-metal Kubernetes, speaking MetalLB\'s API')
+    .description("Herald: LoadBalancer Services for bare-metal Kubernetes, speaking MetalLB's API")
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError();
@@ -20,7 +20,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+      return e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version' ||
+        e.code === 'commander.help'
+        ? EXIT.ok
+        : EXIT.usage;
     }
     if (e instanceof UsageError || e instanceof InputError) {
       io.err(`herald: ${e.message}`);

@@ -17,6 +17,7 @@ export class UsageError extends Error {
 }
 
 export function parseOutputFormat(value: string): 'text' | 'json' {
-  if (value !== 'text' && value !== 'json') throw new UsageError(`--output must be "text" or "json", got "${value}"`);
+  if (value !== 'text' && value !== 'json')
+    throw new UsageError(`--output must be "text" or "json", got "${value}"`);
   return value;
 }

@@ -1,6 +1,14 @@
 // Go-style durations as used by Kubernetes APIs ("10s", "1m30s", "250ms"), in milliseconds.
 
-const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNIT_MS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
 
 export function parseDuration(text: string): number | undefined {
   const trimmed = text.trim();

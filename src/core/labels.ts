@@ -51,7 +51,10 @@ export function selectorProblems(selector: LabelSelector): { field: string; mess
     if (keyProblem) out.push({ field: `${field}.key`, message: keyProblem });
     const values = req.values ?? [];
     if ((req.operator === 'In' || req.operator === 'NotIn') && values.length === 0) {
-      out.push({ field: `${field}.values`, message: `values must be non-empty for operator ${req.operator}` });
+      out.push({
+        field: `${field}.values`,
+        message: `values must be non-empty for operator ${req.operator}`,
+      });
     }
     if ((req.operator === 'Exists' || req.operator === 'DoesNotExist') && values.length > 0) {
       out.push({ field: `${field}.values`, message: `values must be empty for operator ${req.operator}` });

@@ -18,7 +18,8 @@ export function parseYamlDocuments(text: string): YamlParseResult {
   const errors: string[] = [];
   parseAllDocuments(text, { version: '1.2', uniqueKeys: true }).forEach((doc, index) => {
     if ('errors' in doc && doc.errors.length > 0) {
-      for (const e of doc.errors) errors.push(`document ${index + 1}: ${e.message.split('\n')[0] ?? e.message}`);
+      for (const e of doc.errors)
+        errors.push(`document ${index + 1}: ${e.message.split('\n')[0] ?? e.message}`);
       return;
     }
     const value: unknown = doc.toJS({ maxAliasCount: 100 });

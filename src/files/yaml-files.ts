@@ -32,7 +32,8 @@ export async function readYamlInputs(paths: readonly string[]): Promise<SourcedV
         throw new InputError(`${file}: ${e instanceof Error ? e.message : String(e)}`);
       });
       const parsed = parseYamlDocuments(text);
-      if (parsed.errors.length > 0) throw new InputError(`${file}: invalid YAML: ${parsed.errors.join('; ')}`);
+      if (parsed.errors.length > 0)
+        throw new InputError(`${file}: invalid YAML: ${parsed.errors.join('; ')}`);
       for (const doc of parsed.documents) out.push({ value: doc.value, file });
     }
   }

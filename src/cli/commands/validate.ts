@@ -9,10 +9,16 @@ import { type CliIo, EXIT, parseOutputFormat } from '../output.js';
 export function registerValidate(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('validate')
-    .description('Validate MetalLB configuration (metallb.io objects, FRRConfiguration) in YAML files and folders')
+    .description(
+      'Validate MetalLB configuration (metallb.io objects, FRRConfiguration) in YAML files and folders',
+    )
     .argument('<paths...>', 'YAML files or folders (multi-document files allowed)')
     .option('-o, --output <format>', 'text or json', 'text')
-    .option('-n, --namespace <ns>', "the agent's namespace; objects without one are placed there", DEFAULT_NAMESPACE)
+    .option(
+      '-n, --namespace <ns>',
+      "the agent's namespace; objects without one are placed there",
+      DEFAULT_NAMESPACE,
+    )
     .addHelpText(
       'after',
       '\nExit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error or unreadable input.\n' +
@@ -25,7 +31,9 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
       if (format === 'json') io.out(JSON.stringify(report.entries.map(toJson), null, 2));
       else {
         for (const entry of report.entries) io.out(`${entry.file}: ${formatIssue(entry)}`);
-        io.out(`${report.errorCount} error(s), ${report.warningCount} warning(s) in ${new Set(values.map((v) => v.file)).size} file(s)`);
+        io.out(
+          `${report.errorCount} error(s), ${report.warningCount} warning(s) in ${new Set(values.map((v) => v.file)).size} file(s)`,
+        );
       }
       setExit(report.errorCount > 0 ? EXIT.findings : EXIT.ok);
     });

@@ -17,7 +17,10 @@ export interface Replacement {
   readonly changed: boolean;
 }
 
-export function applyInOrder(values: readonly SourcedValue[], defaultNamespace: string): { kept: SourcedValue[]; replacements: Replacement[] } {
+export function applyInOrder(
+  values: readonly SourcedValue[],
+  defaultNamespace: string,
+): { kept: SourcedValue[]; replacements: Replacement[] } {
   const latest = new Map<string, number>();
   const replacements: Replacement[] = [];
   values.forEach((item, i) => {

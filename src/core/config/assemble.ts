@@ -3,7 +3,12 @@
 // between objects.
 import type { IssueSink } from './issues.js';
 import type { Resource } from './resource.js';
-import { checkBgpAdvertisementPairs, parseBgpAdvertisement, parseL2Advertisement, type AdvertisementContext } from './rules/advertisements.js';
+import {
+  checkBgpAdvertisementPairs,
+  parseBgpAdvertisement,
+  parseL2Advertisement,
+  type AdvertisementContext,
+} from './rules/advertisements.js';
 import { parseBfdProfile } from './rules/bfd.js';
 import { parseCommunityObject } from './rules/community-objects.js';
 import { convertLegacyAddressPool } from './rules/legacy.js';
@@ -22,7 +27,15 @@ import type {
   LegacyAddressPoolSpec,
 } from './schema/metallb.js';
 import type { MetalLBSpec } from './schema/operator.js';
-import type { BfdProfile, BgpAdvertisement, BgpCommunity, BgpPeer, Config, L2Advertisement, Pool } from './types.js';
+import type {
+  BfdProfile,
+  BgpAdvertisement,
+  BgpCommunity,
+  BgpPeer,
+  Config,
+  L2Advertisement,
+  Pool,
+} from './types.js';
 
 export interface Collected {
   /** Shape-checked specs by kind, in input order. */
@@ -37,6 +50,8 @@ export interface AssembleContext {
   readonly sink: IssueSink;
 }
 
+// The kind registry guarantees each kind's specs passed that kind's schema, so the cast holds.
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
 function specsOf<T>(collected: Collected, kind: string): { resource: Resource; spec: T }[] {
   return (collected.specs.get(kind) ?? []) as { resource: Resource; spec: T }[];
 }
@@ -71,7 +86,8 @@ export function buildConfig(collected: Collected, ctx: AssembleContext): Config 
     pools.set(pool.name, pool);
     poolResources.push({ pool, resource });
   };
-  for (const { resource, spec } of specsOf<IPAddressPoolSpec>(collected, 'IPAddressPool')) addPool(resource, spec);
+  for (const { resource, spec } of specsOf<IPAddressPoolSpec>(collected, 'IPAddressPool'))
+    addPool(resource, spec);
   for (const { resource, spec } of specsOf<LegacyAddressPoolSpec>(collected, 'AddressPool')) {
     const converted = convertLegacyAddressPool(resource, spec);
     addPool(resource, converted.pool);
@@ -100,12 +116,18 @@ export function buildConfig(collected: Collected, ctx: AssembleContext): Config 
     sink,
   };
   const l2Advertisements: L2Advertisement[] = [];
-  for (const { resource, spec } of [...specsOf<L2AdvertisementSpec>(collected, 'L2Advertisement'), ...legacyL2]) {
+  for (const { resource, spec } of [
+    ...specsOf<L2AdvertisementSpec>(collected, 'L2Advertisement'),
+    ...legacyL2,
+  ]) {
     const ad = parseL2Advertisement(resource, spec, adCtx);
     if (ad) l2Advertisements.push(ad);
   }
   const bgpAds: { ad: BgpAdvertisement; resource: Resource }[] = [];
-  for (const { resource, spec } of [...specsOf<BGPAdvertisementSpec>(collected, 'BGPAdvertisement'), ...legacyBgp]) {
+  for (const { resource, spec } of [
+    ...specsOf<BGPAdvertisementSpec>(collected, 'BGPAdvertisement'),
+    ...legacyBgp,
+  ]) {
     const ad = parseBgpAdvertisement(resource, spec, adCtx);
     if (ad) bgpAds.push({ ad, resource });
   }
@@ -122,7 +144,8 @@ export function buildConfig(collected: Collected, ctx: AssembleContext): Config 
   const metallbRouters = new Map<string, { asn: number; owner: string }>();
   if (operator.bgpBackend === 'frr-k8s' || operator.bgpBackend === 'frr-k8s-external') {
     for (const peer of peers.values()) {
-      if (!metallbRouters.has(peer.vrf)) metallbRouters.set(peer.vrf, { asn: peer.myASN, owner: `BGPPeer ${ctx.namespace}/${peer.name}` });
+      if (!metallbRouters.has(peer.vrf))
+        metallbRouters.set(peer.vrf, { asn: peer.myASN, owner: `BGPPeer ${ctx.namespace}/${peer.name}` });
     }
   }
   checkFrrMerge(frrResources, metallbRouters, ctx.nodes, sink);
@@ -152,8 +175,11 @@ function checkEchoModeWithIpv6(
   if (!v6Pool) return;
   for (const { resource } of collected.specs.get('BFDProfile') ?? []) {
     if (profiles.get(resource.name)?.echoMode) {
-      sink.error(resource, 'spec.echoMode', `echo mode is not supported with IPv6 pools (pool "${v6Pool.name}" has IPv6 addresses)`);
+      sink.error(
+        resource,
+        'spec.echoMode',
+        `echo mode is not supported with IPv6 pools (pool "${v6Pool.name}" has IPv6 addresses)`,
+      );
     }
   }
 }
-

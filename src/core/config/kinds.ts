@@ -33,7 +33,11 @@ export interface KindInfo {
   readonly versions: readonly KindVersion[];
   /** Whether Herald generates a CRD for it (the legacy AddressPool and the operator's kind are read, not served). */
   readonly crd: boolean;
-  readonly printerColumns?: readonly { name: string; jsonPath: string; type: 'string' | 'integer' | 'boolean' | 'date' }[];
+  readonly printerColumns?: readonly {
+    name: string;
+    jsonPath: string;
+    type: 'string' | 'integer' | 'boolean' | 'date';
+  }[];
 }
 
 const age = { name: 'Age', jsonPath: '.metadata.creationTimestamp', type: 'date' } as const;
@@ -129,7 +133,8 @@ export const KINDS: readonly KindInfo[] = [
         name: 'v1beta1',
         spec: legacyAddressPoolSpec,
         storage: true,
-        deprecationWarning: 'AddressPool is deprecated (removed from MetalLB in v0.14.2); use IPAddressPool with an L2Advertisement or BGPAdvertisement',
+        deprecationWarning:
+          'AddressPool is deprecated (removed from MetalLB in v0.14.2); use IPAddressPool with an L2Advertisement or BGPAdvertisement',
       },
     ],
     crd: false,
@@ -155,4 +160,10 @@ export const findKind = (group: string, kind: string): KindInfo | undefined =>
   KINDS.find((k) => k.group === group && k.kind === kind);
 
 /** Kinds Herald reads for other purposes (allocation, election); parse() passes over them silently. */
-export const RUNTIME_KINDS = new Set(['v1/Service', 'v1/Node', 'v1/Namespace', 'v1/Secret', 'discovery.k8s.io/v1/EndpointSlice']);
+export const RUNTIME_KINDS = new Set([
+  'v1/Service',
+  'v1/Node',
+  'v1/Namespace',
+  'v1/Secret',
+  'discovery.k8s.io/v1/EndpointSlice',
+]);

@@ -41,7 +41,8 @@ export function parse(inputs: readonly unknown[], options: ParseOptions = {}): P
     }
     const typeKey = `${resource.apiVersion}/${resource.kind}`;
     if (RUNTIME_KINDS.has(typeKey)) {
-      if (typeKey === 'v1/Secret' && resource.namespace === namespace) collected.secrets.set(resource.name, resource.raw);
+      if (typeKey === 'v1/Secret' && resource.namespace === namespace)
+        collected.secrets.set(resource.name, resource.raw);
       continue;
     }
     const info = findKind(resource.group, resource.kind);
@@ -49,7 +50,10 @@ export function parse(inputs: readonly unknown[], options: ParseOptions = {}): P
       if (resource.group === 'metallb.io' || resource.group === 'frrk8s.metallb.io') {
         sink.error(resource, 'kind', `unknown kind "${resource.kind}" in API group ${resource.group}`);
       } else {
-        sink.ignored(resource, `${resource.apiVersion || '(no apiVersion)'} ${resource.kind} is not a Herald kind`);
+        sink.ignored(
+          resource,
+          `${resource.apiVersion || '(no apiVersion)'} ${resource.kind} is not a Herald kind`,
+        );
       }
       continue;
     }
@@ -86,7 +90,11 @@ function acceptObject(
   const version = info.versions.find((v) => v.name === resource.version);
   if (!version) {
     const served = info.versions.map((v) => v.name).join(', ');
-    sink.error(resource, 'apiVersion', `${info.kind} is not served in version "${resource.version}" (served: ${served})`);
+    sink.error(
+      resource,
+      'apiVersion',
+      `${info.kind} is not served in version "${resource.version}" (served: ${served})`,
+    );
     return undefined;
   }
   if (version.deprecationWarning) sink.warning(resource, 'apiVersion', version.deprecationWarning);
@@ -120,4 +128,3 @@ function acceptObject(
   }
   return { spec };
 }
-

@@ -16,12 +16,24 @@ export interface ValidationReport {
   readonly warningCount: number;
 }
 
-export function validateInputs(values: readonly SourcedValue[], options: ParseOptions & { namespace: string }): ValidationReport {
+export function validateInputs(
+  values: readonly SourcedValue[],
+  options: ParseOptions & { namespace: string },
+): ValidationReport {
   const entries: ReportEntry[] = [];
   const objects: SourcedValue[] = [];
   for (const item of values) {
     if (toResource(item.value, options.namespace)) objects.push(item);
-    else entries.push({ severity: 'ignored', file: item.file, kind: '', namespace: '', name: '', field: '', message: 'not a Kubernetes object (no kind): a fragment' });
+    else
+      entries.push({
+        severity: 'ignored',
+        file: item.file,
+        kind: '',
+        namespace: '',
+        name: '',
+        field: '',
+        message: 'not a Kubernetes object (no kind): a fragment',
+      });
   }
   const { kept, replacements } = applyInOrder(objects, options.namespace);
   for (const r of replacements) {

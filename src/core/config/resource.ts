@@ -32,7 +32,8 @@ export function toResource(value: unknown, defaultNamespace: string): Resource |
   const metadata = isRecord(value.metadata) ? value.metadata : {};
   const api = typeof apiVersion === 'string' ? apiVersion : '';
   const slash = api.indexOf('/');
-  const namespace = typeof metadata.namespace === 'string' && metadata.namespace ? metadata.namespace : undefined;
+  const namespace =
+    typeof metadata.namespace === 'string' && metadata.namespace ? metadata.namespace : undefined;
   return {
     apiVersion: api,
     group: slash >= 0 ? api.slice(0, slash) : '',

@@ -22,17 +22,27 @@ export function checkServiceRequests(service: Resource, config: Config): ConfigI
     issues.push({ severity: 'warning', kind: 'Service', namespace, name: service.name, field, message });
   };
   const fromAnnotation = service.annotations[IPS_ANNOTATION];
-  const fromSpec = typeof spec.loadBalancerIP === 'string' && spec.loadBalancerIP ? spec.loadBalancerIP : undefined;
+  const fromSpec =
+    typeof spec.loadBalancerIP === 'string' && spec.loadBalancerIP ? spec.loadBalancerIP : undefined;
   if (fromAnnotation !== undefined && fromSpec !== undefined) {
-    warn('spec.loadBalancerIP', `both ${IPS_ANNOTATION} and spec.loadBalancerIP are set: the service gets no address`);
+    warn(
+      'spec.loadBalancerIP',
+      `both ${IPS_ANNOTATION} and spec.loadBalancerIP are set: the service gets no address`,
+    );
     return issues;
   }
   const field = fromSpec !== undefined ? 'spec.loadBalancerIP' : `metadata.annotations.${IPS_ANNOTATION}`;
-  const requested = (fromSpec ?? fromAnnotation ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const requested = (fromSpec ?? fromAnnotation ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const poolName = service.annotations[POOL_ANNOTATION];
   const pool = poolName !== undefined ? config.pools.get(poolName) : undefined;
   if (poolName !== undefined && !pool) {
-    warn(`metadata.annotations.${POOL_ANNOTATION}`, `pool "${poolName}" does not exist: an address comes from an auto-assign pool instead`);
+    warn(
+      `metadata.annotations.${POOL_ANNOTATION}`,
+      `pool "${poolName}" does not exist: an address comes from an auto-assign pool instead`,
+    );
   }
   const who = `${namespace}/${service.name}`;
   for (const text of requested) {
@@ -45,7 +55,10 @@ export function checkServiceRequests(service: Resource, config: Config): ConfigI
     if (!pools.some((p) => poolHolds(p, ip))) {
       warn(field, `Failed to allocate IP for "${who}": "${text}" is not allowed in config`);
     } else if (pool && !poolHolds(pool, ip)) {
-      warn(field, `Failed to allocate IP for "${who}": requested loadBalancer IP(s) "${text}" is not compatible with requested address pool ${pool.name}`);
+      warn(
+        field,
+        `Failed to allocate IP for "${who}": requested loadBalancer IP(s) "${text}" is not compatible with requested address pool ${pool.name}`,
+      );
     }
   }
   return issues;

@@ -12,7 +12,13 @@ export function fieldPath(path: readonly PropertyKey[]): string {
 }
 
 /** Validates `value` against `schema`; on failure reports every problem and returns undefined. */
-export function checkShape<T>(schema: z.ZodType<T>, value: unknown, ref: ObjectRef, basePath: string, sink: IssueSink): T | undefined {
+export function checkShape<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  ref: ObjectRef,
+  basePath: string,
+  sink: IssueSink,
+): T | undefined {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   for (const issue of result.error.issues) {

@@ -41,7 +41,13 @@ export interface L2Advertisement {
 
 export type BgpCommunity =
   | { readonly kind: 'standard'; readonly asn: number; readonly value: number; readonly text: string }
-  | { readonly kind: 'large'; readonly global: number; readonly local1: number; readonly local2: number; readonly text: string };
+  | {
+      readonly kind: 'large';
+      readonly global: number;
+      readonly local1: number;
+      readonly local2: number;
+      readonly text: string;
+    };
 
 export interface BgpAdvertisement {
   readonly name: string;

@@ -36,7 +36,10 @@ describe('accepted configurations', () => {
   });
 
   it('accepts the aggregation length of the widest CIDR of a range (26 for 3.3.3.2-3.3.3.254)', () => {
-    const { config } = ok([pool('p', ['3.3.3.2-3.3.3.254']), bgpAd('a', { ipAddressPools: ['p'], aggregationLength: 26 })]);
+    const { config } = ok([
+      pool('p', ['3.3.3.2-3.3.3.254']),
+      bgpAd('a', { ipAddressPools: ['p'], aggregationLength: 26 }),
+    ]);
     assert.equal(config.bgpAdvertisements[0]?.aggregationLength, 26);
   });
 
@@ -46,15 +49,24 @@ describe('accepted configurations', () => {
       obj('Community', 'c', { communities: [{ name: 'NO_ADVERTISE', value: '65535:65282' }] }),
       bgpAd('a', { communities: ['65535:65282', 'NO_ADVERTISE', 'large:4200000000:1:2', '0:0'] }),
     ]);
-    assert.deepEqual(config.bgpAdvertisements[0]?.communities.map((c) => c.text), ['65535:65282', 'large:4200000000:1:2', '0:0']);
+    assert.deepEqual(
+      config.bgpAdvertisements[0]?.communities.map((c) => c.text),
+      ['65535:65282', 'large:4200000000:1:2', '0:0'],
+    );
   });
 
   it('accepts IPv6 and dual-stack pools with defaults applied', () => {
-    const { config } = ok([pool('v6', ['fc00:f853:ccd:e799::/124']), pool('dual', ['10.1.0.0/24', '2001:db8::1-2001:db8::ff'])]);
+    const { config } = ok([
+      pool('v6', ['fc00:f853:ccd:e799::/124']),
+      pool('dual', ['10.1.0.0/24', '2001:db8::1-2001:db8::ff']),
+    ]);
     const dual = config.pools.get('dual');
-    assert.deepEqual(dual?.addresses.map((a) => a.family), [4, 6]);
-    assert.equal(dual?.autoAssign, true);
-    assert.equal(dual?.avoidBuggyIPs, false);
+    assert.deepEqual(
+      dual?.addresses.map((a) => a.family),
+      [4, 6],
+    );
+    assert.equal(dual.autoAssign, true);
+    assert.equal(dual.avoidBuggyIPs, false);
     assert.equal(config.pools.get('v6')?.addresses[0]?.cidrs.length, 1);
   });
 
@@ -64,7 +76,13 @@ describe('accepted configurations', () => {
     assert.deepEqual([ad?.aggregationLength, ad?.aggregationLengthV6, ad?.pools], [32, 128, ['p']]);
     const bfd = config.bfdProfiles.get('b');
     assert.deepEqual(
-      [bfd?.receiveIntervalMs, bfd?.transmitIntervalMs, bfd?.echoIntervalMs, bfd?.detectMultiplier, bfd?.minimumTtl],
+      [
+        bfd?.receiveIntervalMs,
+        bfd?.transmitIntervalMs,
+        bfd?.echoIntervalMs,
+        bfd?.detectMultiplier,
+        bfd?.minimumTtl,
+      ],
       [300, 300, 50, 3, 254],
     );
   });
@@ -78,7 +96,14 @@ describe('accepted configurations', () => {
   });
 
   it('allows different localPref toward disjoint peers or disjoint nodes', () => {
-    ok([pool('p', ['10.0.0.0/24']), bgpAd('a', { peers: ['x'], localPref: 1 }), bgpAd('b', { peers: ['y'], localPref: 2 })], 'warn');
+    ok(
+      [
+        pool('p', ['10.0.0.0/24']),
+        bgpAd('a', { peers: ['x'], localPref: 1 }),
+        bgpAd('b', { peers: ['y'], localPref: 2 }),
+      ],
+      'warn',
+    );
     const nodes = [
       { name: 'n1', labels: { rack: 'a' } },
       { name: 'n2', labels: { rack: 'b' } },
@@ -112,27 +137,50 @@ describe('accepted configurations', () => {
   it('converts v1beta1 BGPPeer and legacy AddressPool, warning about each', () => {
     const result = ok([
       { ...peer('old', {}), apiVersion: 'metallb.io/v1beta1' },
-      obj('AddressPool', 'legacy', { protocol: 'bgp', addresses: ['172.18.0.100-172.18.0.255'], bgpAdvertisements: [{ localPref: 50 }] }),
+      obj('AddressPool', 'legacy', {
+        protocol: 'bgp',
+        addresses: ['172.18.0.100-172.18.0.255'],
+        bgpAdvertisements: [{ localPref: 50 }],
+      }),
       obj('AddressPool', 'legacy-l2', { protocol: 'layer2', addresses: ['172.19.0.0/24'] }),
     ]);
     assert.equal(result.config.peers.get('old')?.peerPort, 179);
-    assert.deepEqual(result.config.bgpAdvertisements.map((a) => [a.pools, a.localPref]), [[['legacy'], 50]]);
-    assert.deepEqual(result.config.l2Advertisements.map((a) => a.pools), [['legacy-l2']]);
+    assert.deepEqual(
+      result.config.bgpAdvertisements.map((a) => [a.pools, a.localPref]),
+      [[['legacy'], 50]],
+    );
+    assert.deepEqual(
+      result.config.l2Advertisements.map((a) => a.pools),
+      [['legacy-l2']],
+    );
     assert.equal(result.issues.filter((i) => i.severity === 'warning').length, 3);
   });
 
   it('turns missing references into warnings when asked (herald validate)', () => {
-    const result = parse([pool('p', ['10.0.0.0/24']), peer('x', { bfdProfile: 'fast' }), bgpAd('a', { communities: ['ALIAS'] })], {
-      references: 'warn',
-    });
+    const result = parse(
+      [pool('p', ['10.0.0.0/24']), peer('x', { bfdProfile: 'fast' }), bgpAd('a', { communities: ['ALIAS'] })],
+      {
+        references: 'warn',
+      },
+    );
     assert.equal(result.ok, true);
     assert.deepEqual(result.issues.map((i) => i.field).sort(), ['spec.bfdProfile', 'spec.communities[0]']);
   });
 
   it('resolves L2 pool selectors and reports unknown pool names as warnings', () => {
-    const labelled = { ...pool('east', ['10.2.0.0/24']), metadata: { name: 'east', namespace: 'metallb-system', labels: { zone: 'east' } } };
+    const labelled = {
+      ...pool('east', ['10.2.0.0/24']),
+      metadata: { name: 'east', namespace: 'metallb-system', labels: { zone: 'east' } },
+    };
     const result = parse(
-      [pool('p', ['10.0.0.0/24']), labelled, obj('L2Advertisement', 'l2', { ipAddressPools: ['nope'], ipAddressPoolSelectors: [{ matchLabels: { zone: 'east' } }] })],
+      [
+        pool('p', ['10.0.0.0/24']),
+        labelled,
+        obj('L2Advertisement', 'l2', {
+          ipAddressPools: ['nope'],
+          ipAddressPoolSelectors: [{ matchLabels: { zone: 'east' } }],
+        }),
+      ],
       { references: 'warn' },
     );
     assert.ok(result.ok);

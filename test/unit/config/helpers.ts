@@ -21,9 +21,18 @@ export function readFixture(number: string): SourcedValue[] {
 
 export const NS = 'metallb-system';
 
-export function obj(kind: string, name: string, spec: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function obj(
+  kind: string,
+  name: string,
+  spec: unknown,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   const apiVersion =
-    kind === 'FRRConfiguration' ? 'frrk8s.metallb.io/v1beta1' : kind === 'BGPPeer' ? 'metallb.io/v1beta2' : 'metallb.io/v1beta1';
+    kind === 'FRRConfiguration'
+      ? 'frrk8s.metallb.io/v1beta1'
+      : kind === 'BGPPeer'
+        ? 'metallb.io/v1beta2'
+        : 'metallb.io/v1beta1';
   return { apiVersion, kind, metadata: { name, namespace: NS }, spec, ...extra };
 }
 

@@ -9,13 +9,19 @@ import { KINDS } from '../../../src/core/config/kinds.js';
 import { bgpAd, obj, peer, pool } from './helpers.js';
 
 const templates = [
-  pool('p', ['10.0.0.0/24', '10.1.0.1-10.1.0.9', 'fc00::/120'], { serviceAllocation: { priority: 1, namespaces: ['a'] } }),
+  pool('p', ['10.0.0.0/24', '10.1.0.1-10.1.0.9', 'fc00::/120'], {
+    serviceAllocation: { priority: 1, namespaces: ['a'] },
+  }),
   peer('x', { holdTime: '9s', bfdProfile: 'b', nodeSelectors: [{ matchLabels: { a: 'b' } }] }),
   bgpAd('a', { communities: ['1:1', 'large:1:2:3', 'ALIAS'], aggregationLength: 24, peers: ['x'] }),
   obj('L2Advertisement', 'l2', { ipAddressPools: ['p'], interfaces: ['eth0'] }),
   obj('BFDProfile', 'b', { receiveInterval: 100, detectMultiplier: 3 }),
   obj('Community', 'c', { communities: [{ name: 'ALIAS', value: '1:2' }] }),
-  obj('FRRConfiguration', 'f', { bgp: { routers: [{ asn: 64500, prefixes: ['10.0.0.0/24'], neighbors: [{ address: '10.0.0.1', asn: 2 }] }] } }),
+  obj('FRRConfiguration', 'f', {
+    bgp: {
+      routers: [{ asn: 64500, prefixes: ['10.0.0.0/24'], neighbors: [{ address: '10.0.0.1', asn: 2 }] }],
+    },
+  }),
   obj('MetalLB', 'metallb', { bgpBackend: 'frr-k8s', frrk8sConfig: { alwaysBlock: ['10.9.0.0/16'] } }),
 ];
 
@@ -26,7 +32,9 @@ function mutate(value: unknown, path: number[], replacement: unknown): unknown {
   if (entries.length === 0) return replacement;
   const [head = 0, ...rest] = path;
   const index = head % entries.length;
-  const copy: Record<string, unknown> | unknown[] = Array.isArray(value) ? [...(value as unknown[])] : { ...(value as Record<string, unknown>) };
+  const copy: Record<string, unknown> | unknown[] = Array.isArray(value)
+    ? [...(value as unknown[])]
+    : { ...(value as Record<string, unknown>) };
   const [key, child] = entries[index]!;
   (copy as Record<string, unknown>)[key] = mutate(child, rest, replacement);
   return copy;
@@ -51,15 +59,27 @@ describe('parse() on arbitrary input', () => {
           fc.record({
             template: fc.nat(templates.length - 1),
             path: fc.array(fc.nat(20), { maxLength: 6 }),
-            replacement: fc.oneof(fc.anything({ maxDepth: 2 }), fc.constantFrom(...kindNames), fc.string(), fc.integer(), fc.constant(undefined)),
+            replacement: fc.oneof(
+              fc.anything({ maxDepth: 2 }),
+              fc.constantFrom(...kindNames),
+              fc.string(),
+              fc.integer(),
+              fc.constant(undefined),
+            ),
           }),
           { minLength: 1, maxLength: 6 },
         ),
         (mutations) => {
-          const inputs = [...templates, ...mutations.map((m) => mutate(templates[m.template], m.path, m.replacement))];
+          const inputs = [
+            ...templates,
+            ...mutations.map((m) => mutate(templates[m.template], m.path, m.replacement)),
+          ];
           const result = parse(inputs, { references: 'warn' });
           if (!result.ok) assert.ok(result.issues.some((i) => i.severity === 'error'));
-          const report = validateInputs(inputs.map((value) => ({ value, file: 'x.yaml' })), { namespace: 'metallb-system' });
+          const report = validateInputs(
+            inputs.map((value) => ({ value, file: 'x.yaml' })),
+            { namespace: 'metallb-system' },
+          );
           assert.ok(report.errorCount >= 0);
         },
       ),

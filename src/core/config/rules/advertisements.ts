@@ -31,18 +31,28 @@ function resolvePools(
   const chosen = new Set<string>();
   (names ?? []).forEach((name, i) => {
     if (ctx.pools.has(name)) chosen.add(name);
-    else ctx.sink.warning(resource, `spec.ipAddressPools[${i}]`, `pool "${name}" is not defined: nothing is advertised for it`);
+    else
+      ctx.sink.warning(
+        resource,
+        `spec.ipAddressPools[${i}]`,
+        `pool "${name}" is not defined: nothing is advertised for it`,
+      );
   });
   if ((selectors ?? []).length > 0) {
     for (const pool of ctx.pools.values()) {
       if ((selectors ?? []).some((s) => anySelectorMatches([s], pool.labels))) chosen.add(pool.name);
     }
   }
-  if ((names ?? []).length === 0 && (selectors ?? []).length === 0) for (const name of ctx.pools.keys()) chosen.add(name);
+  if ((names ?? []).length === 0 && (selectors ?? []).length === 0)
+    for (const name of ctx.pools.keys()) chosen.add(name);
   return [...chosen].sort();
 }
 
-export function parseL2Advertisement(resource: Resource, spec: L2AdvertisementSpec, ctx: AdvertisementContext): L2Advertisement | undefined {
+export function parseL2Advertisement(
+  resource: Resource,
+  spec: L2AdvertisementSpec,
+  ctx: AdvertisementContext,
+): L2Advertisement | undefined {
   const before = ctx.sink.issues.filter((i) => i.severity === 'error').length;
   checkUniqueNames(resource, 'spec.ipAddressPools', spec.ipAddressPools, 'pool', ctx.sink);
   checkUniqueNames(resource, 'spec.interfaces', spec.interfaces, 'interface', ctx.sink);
@@ -70,14 +80,26 @@ export function parseBgpAdvertisement(
   const aggregationLength = spec.aggregationLength ?? 32;
   const aggregationLengthV6 = spec.aggregationLengthV6 ?? 128;
   if (aggregationLength < 1 || aggregationLength > 32) {
-    sink.error(resource, 'spec.aggregationLength', `invalid aggregation length ${aggregationLength}: must be between 1 and 32`);
+    sink.error(
+      resource,
+      'spec.aggregationLength',
+      `invalid aggregation length ${aggregationLength}: must be between 1 and 32`,
+    );
   }
   if (aggregationLengthV6 < 1 || aggregationLengthV6 > 128) {
-    sink.error(resource, 'spec.aggregationLengthV6', `invalid aggregation length ${aggregationLengthV6}: must be between 1 and 128`);
+    sink.error(
+      resource,
+      'spec.aggregationLengthV6',
+      `invalid aggregation length ${aggregationLengthV6}: must be between 1 and 128`,
+    );
   }
   const nonDefaultAggregation = aggregationLength !== 32 || aggregationLengthV6 !== 128;
   if ((spec.serviceSelectors ?? []).length > 0 && nonDefaultAggregation) {
-    sink.error(resource, 'spec.serviceSelectors', 'serviceSelectors can not be used together with a non-default aggregation length');
+    sink.error(
+      resource,
+      'spec.serviceSelectors',
+      'serviceSelectors can not be used together with a non-default aggregation length',
+    );
   }
   checkUniqueNames(resource, 'spec.ipAddressPools', spec.ipAddressPools, 'pool', sink);
   checkUniqueNames(resource, 'spec.peers', spec.peers, 'peer', sink);
@@ -87,7 +109,11 @@ export function parseBgpAdvertisement(
   checkSelectors(resource, 'spec.serviceSelectors', spec.serviceSelectors, sink);
   (spec.peers ?? []).forEach((peer, i) => {
     if (!ctx.peerNames.has(peer)) {
-      sink.warning(resource, `spec.peers[${i}]`, `peer "${peer}" is not defined: routes of this advertisement go to no peer by that name`);
+      sink.warning(
+        resource,
+        `spec.peers[${i}]`,
+        `peer "${peer}" is not defined: routes of this advertisement go to no peer by that name`,
+      );
     }
   });
   const communities = resolveCommunities(resource, spec.communities ?? [], ctx);
@@ -107,9 +133,17 @@ export function parseBgpAdvertisement(
   };
 }
 
-function resolveCommunities(resource: Resource, texts: readonly string[], ctx: AdvertisementContext): BgpCommunity[] {
+function resolveCommunities(
+  resource: Resource,
+  texts: readonly string[],
+  ctx: AdvertisementContext,
+): BgpCommunity[] {
   if (texts.length > MAX_COMMUNITIES) {
-    ctx.sink.error(resource, 'spec.communities', `at most ${MAX_COMMUNITIES} communities are allowed, got ${texts.length}`);
+    ctx.sink.error(
+      resource,
+      'spec.communities',
+      `at most ${MAX_COMMUNITIES} communities are allowed, got ${texts.length}`,
+    );
   }
   const out = new Map<string, BgpCommunity>();
   texts.forEach((text, i) => {
@@ -122,8 +156,14 @@ function resolveCommunities(resource: Resource, texts: readonly string[], ctx: A
     }
     const alias = ctx.communityAliases.get(text);
     if (alias) out.set(communityKey(alias), alias);
-    else if (ctx.references === 'require') ctx.sink.error(resource, field, `community alias "${text}" is not defined by any Community object`);
-    else ctx.sink.warning(resource, field, `community alias "${text}" is not defined by any Community object; the speaker refuses this config until it is`);
+    else if (ctx.references === 'require')
+      ctx.sink.error(resource, field, `community alias "${text}" is not defined by any Community object`);
+    else
+      ctx.sink.warning(
+        resource,
+        field,
+        `community alias "${text}" is not defined by any Community object; the speaker refuses this config until it is`,
+      );
   });
   return [...out.values()];
 }
@@ -142,7 +182,8 @@ function checkAggregationAgainstPools(
     for (const name of poolNames) {
       for (const entry of ctx.pools.get(name)?.addresses ?? []) {
         for (const cidr of entry.cidrs) {
-          if (cidr.family === family && (!widest || cidr.length < widest.prefix.length)) widest = { prefix: cidr, pool: name };
+          if (cidr.family === family && (!widest || cidr.length < widest.prefix.length))
+            widest = { prefix: cidr, pool: name };
         }
       }
     }
@@ -211,11 +252,22 @@ function findLocalPrefClash(
 const disjoint = (a: readonly string[], b: readonly string[]): boolean =>
   a.length > 0 && b.length > 0 && !a.some((x) => b.includes(x));
 
-function nodesOverlap(a: BgpAdvertisement, b: BgpAdvertisement, nodes: readonly NodeInfo[] | undefined): boolean {
+function nodesOverlap(
+  a: BgpAdvertisement,
+  b: BgpAdvertisement,
+  nodes: readonly NodeInfo[] | undefined,
+): boolean {
   if (!nodes || nodes.length === 0) return true;
-  return nodes.some((n) => anySelectorMatches(a.nodeSelectors, n.labels) && anySelectorMatches(b.nodeSelectors, n.labels));
+  return nodes.some(
+    (n) => anySelectorMatches(a.nodeSelectors, n.labels) && anySelectorMatches(b.nodeSelectors, n.labels),
+  );
 }
 
 /** Everything but the name, order-insensitive where order carries no meaning. */
 const contentKey = (ad: BgpAdvertisement): string =>
-  JSON.stringify({ ...ad, name: '', peers: [...ad.peers].sort(), communities: ad.communities.map((c) => c.text).sort() });
+  JSON.stringify({
+    ...ad,
+    name: '',
+    peers: [...ad.peers].sort(),
+    communities: ad.communities.map((c) => c.text).sort(),
+  });

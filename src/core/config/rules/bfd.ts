@@ -31,7 +31,11 @@ export function parseBfdProfile(
   for (const rule of RANGES) {
     const value = spec[rule.field];
     if (typeof value === 'number' && (value < rule.min || value > rule.max)) {
-      sink.error(resource, `${fieldPrefix}.${rule.field}`, `${rule.field} must be between ${rule.min} and ${rule.max}, got ${value}`);
+      sink.error(
+        resource,
+        `${fieldPrefix}.${rule.field}`,
+        `${rule.field} must be between ${rule.min} and ${rule.max}, got ${value}`,
+      );
       ok = false;
     }
     values[rule.field] = typeof value === 'number' ? value : rule.fallback;

@@ -25,7 +25,11 @@ export function parseCommunityObject(
     }
     const owner = owners.get(entry.name);
     if (owner !== undefined) {
-      sink.error(resource, `${field}.name`, `duplicate definition of community alias "${entry.name}" (also in Community "${owner}")`);
+      sink.error(
+        resource,
+        `${field}.name`,
+        `duplicate definition of community alias "${entry.name}" (also in Community "${owner}")`,
+      );
       return;
     }
     owners.set(entry.name, resource.name);

@@ -1,7 +1,12 @@
 // The legacy AddressPool kind (MetalLB ≤ 0.13, seed 003) becomes an IPAddressPool plus the
 // advertisement its `protocol` implied. parse() adds the deprecation warning.
 import type { Resource } from '../resource.js';
-import type { BGPAdvertisementSpec, IPAddressPoolSpec, L2AdvertisementSpec, LegacyAddressPoolSpec } from '../schema/metallb.js';
+import type {
+  BGPAdvertisementSpec,
+  IPAddressPoolSpec,
+  L2AdvertisementSpec,
+  LegacyAddressPoolSpec,
+} from '../schema/metallb.js';
 
 export interface ConvertedLegacyPool {
   readonly pool: IPAddressPoolSpec;
@@ -9,7 +14,10 @@ export interface ConvertedLegacyPool {
   readonly bgp: BGPAdvertisementSpec[];
 }
 
-export function convertLegacyAddressPool(resource: Resource, spec: LegacyAddressPoolSpec): ConvertedLegacyPool {
+export function convertLegacyAddressPool(
+  resource: Resource,
+  spec: LegacyAddressPoolSpec,
+): ConvertedLegacyPool {
   const pool: IPAddressPoolSpec = {
     addresses: spec.addresses,
     ...(spec.autoAssign !== undefined ? { autoAssign: spec.autoAssign } : {}),

@@ -14,7 +14,10 @@ export const DEFAULT_OPERATOR: OperatorSettings = {
   loadBalancerClass: undefined,
 };
 
-export function parseOperator(objects: readonly { resource: Resource; spec: MetalLBSpec }[], sink: IssueSink): OperatorSettings {
+export function parseOperator(
+  objects: readonly { resource: Resource; spec: MetalLBSpec }[],
+  sink: IssueSink,
+): OperatorSettings {
   let settings = DEFAULT_OPERATOR;
   for (const { resource, spec } of objects) {
     if (resource.name !== 'metallb') {

@@ -11,7 +11,12 @@ import { checkSelectors } from './selectors.js';
 
 const DEFAULT_HOLD_MS = 90_000;
 
-export function parsePeer(resource: Resource, spec: BGPPeerSpec, namespace: string, sink: IssueSink): BgpPeer | undefined {
+export function parsePeer(
+  resource: Resource,
+  spec: BGPPeerSpec,
+  namespace: string,
+  sink: IssueSink,
+): BgpPeer | undefined {
   const before = sink.issues.length;
   const error = (field: string, message: string): void => sink.error(resource, field, message);
 
@@ -35,7 +40,8 @@ export function parsePeer(resource: Resource, spec: BGPPeerSpec, namespace: stri
     error('spec.routerID', `invalid router ID "${spec.routerID}": must be an IPv4 address`);
   }
   const peerPort = spec.peerPort ?? 179;
-  if (peerPort < 1 || peerPort > 16384) error('spec.peerPort', `peerPort must be between 1 and 16384, got ${peerPort}`);
+  if (peerPort < 1 || peerPort > 16384)
+    error('spec.peerPort', `peerPort must be between 1 and 16384, got ${peerPort}`);
 
   const timers = deriveTimers(spec, error);
 
@@ -44,7 +50,10 @@ export function parsePeer(resource: Resource, spec: BGPPeerSpec, namespace: stri
     connectTimeMs = parseDuration(spec.connectTime);
     if (connectTimeMs === undefined) error('spec.connectTime', `invalid duration "${spec.connectTime}"`);
     else if (connectTimeMs % 1000 !== 0 || connectTimeMs < 1000 || connectTimeMs > 65_535_000) {
-      error('spec.connectTime', `connectTime must be a whole number of seconds between 1s and 65535s, got ${spec.connectTime}`);
+      error(
+        'spec.connectTime',
+        `connectTime must be a whole number of seconds between 1s and 65535s, got ${spec.connectTime}`,
+      );
     }
   }
 
@@ -54,7 +63,8 @@ export function parsePeer(resource: Resource, spec: BGPPeerSpec, namespace: stri
   if (spec.passwordSecret !== undefined && !spec.passwordSecret.name) {
     error('spec.passwordSecret.name', 'secret name must be set');
   }
-  const internal = spec.dynamicASN === 'internal' || (spec.peerASN !== undefined && spec.peerASN === spec.myASN);
+  const internal =
+    spec.dynamicASN === 'internal' || (spec.peerASN !== undefined && spec.peerASN === spec.myASN);
   if (spec.ebgpMultiHop === true && internal) {
     error('spec.ebgpMultiHop', 'invalid ebgpMultiHop parameter set for an ibgp peer');
   }
@@ -114,7 +124,10 @@ export function deriveTimers(
     return undefined;
   }
   if (keepaliveMs > holdMs) {
-    error('spec.keepaliveTime', `invalid keepaliveTime "${formatDuration(keepaliveMs)}": must not exceed holdTime "${formatDuration(holdMs)}"`);
+    error(
+      'spec.keepaliveTime',
+      `invalid keepaliveTime "${formatDuration(keepaliveMs)}": must not exceed holdTime "${formatDuration(holdMs)}"`,
+    );
     return undefined;
   }
   return { holdMs, keepaliveMs };
@@ -131,7 +144,9 @@ export interface NodeInfo {
  */
 export function peersShareNode(a: BgpPeer, b: BgpPeer, nodes: readonly NodeInfo[] | undefined): boolean {
   if (!nodes || nodes.length === 0) return true;
-  return nodes.some((n) => anySelectorMatches(a.nodeSelectors, n.labels) && anySelectorMatches(b.nodeSelectors, n.labels));
+  return nodes.some(
+    (n) => anySelectorMatches(a.nodeSelectors, n.labels) && anySelectorMatches(b.nodeSelectors, n.labels),
+  );
 }
 
 /** One routerID per node, one myASN per VRF per node, and no two sessions to the same address. */
@@ -198,7 +213,11 @@ export function checkPeerReferences(
   };
   for (const { peer, resource } of peers) {
     if (peer.bfdProfile !== undefined && !bfdProfiles.has(peer.bfdProfile)) {
-      report(resource, 'spec.bfdProfile', `peer ${peer.name} referencing non existing bfd profile ${peer.bfdProfile}`);
+      report(
+        resource,
+        'spec.bfdProfile',
+        `peer ${peer.name} referencing non existing bfd profile ${peer.bfdProfile}`,
+      );
     }
     const ref = peer.passwordSecret;
     if (!ref) continue;
@@ -208,11 +227,19 @@ export function checkPeerReferences(
       continue;
     }
     if (secret.type !== 'kubernetes.io/basic-auth') {
-      sink.error(resource, 'spec.passwordSecret', `secret ${ref.namespace}/${ref.name} must be of type kubernetes.io/basic-auth`);
+      sink.error(
+        resource,
+        'spec.passwordSecret',
+        `secret ${ref.namespace}/${ref.name} must be of type kubernetes.io/basic-auth`,
+      );
     }
     const data = { ...asRecord(secret.data), ...asRecord(secret.stringData) };
     if (typeof data.password !== 'string') {
-      sink.error(resource, 'spec.passwordSecret', `secret ${ref.namespace}/${ref.name} has no "password" key`);
+      sink.error(
+        resource,
+        'spec.passwordSecret',
+        `secret ${ref.namespace}/${ref.name} has no "password" key`,
+      );
     }
   }
 }

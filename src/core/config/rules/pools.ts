@@ -13,9 +13,11 @@ export function parseAddressEntry(text: string): PoolAddressEntry | string {
     const [startText = '', endText = '', ...rest] = text.split('-');
     const start = parseIp(startText.trim());
     const end = parseIp(endText.trim());
-    if (rest.length > 0 || !start) return `invalid IP range "${text}": invalid start IP "${startText.trim()}"`;
+    if (rest.length > 0 || !start)
+      return `invalid IP range "${text}": invalid start IP "${startText.trim()}"`;
     if (!end) return `invalid IP range "${text}": invalid end IP "${endText.trim()}"`;
-    if (start.family !== end.family) return `invalid IP range "${text}": start and end are of different IP families`;
+    if (start.family !== end.family)
+      return `invalid IP range "${text}": start and end are of different IP families`;
     if (start.value > end.value) return `invalid IP range "${text}": start IP is after the end IP`;
     return {
       text,
@@ -42,13 +44,23 @@ export function parsePool(resource: Resource, spec: IPAddressPoolSpec, sink: Iss
   if (allocation) {
     const seen = new Set<string>();
     (allocation.namespaces ?? []).forEach((ns, i) => {
-      if (seen.has(ns)) sink.error(resource, `spec.serviceAllocation.namespaces[${i}]`, `duplicate definition of namespace "${ns}"`);
+      if (seen.has(ns))
+        sink.error(
+          resource,
+          `spec.serviceAllocation.namespaces[${i}]`,
+          `duplicate definition of namespace "${ns}"`,
+        );
       seen.add(ns);
     });
     if (allocation.priority !== undefined && allocation.priority < 0) {
       sink.error(resource, 'spec.serviceAllocation.priority', 'priority must be 0 or positive');
     }
-    checkSelectors(resource, 'spec.serviceAllocation.namespaceSelectors', allocation.namespaceSelectors, sink);
+    checkSelectors(
+      resource,
+      'spec.serviceAllocation.namespaceSelectors',
+      allocation.namespaceSelectors,
+      sink,
+    );
     checkSelectors(resource, 'spec.serviceAllocation.serviceSelectors', allocation.serviceSelectors, sink);
   }
   if (sink.issues.length > errorsBefore) return undefined;
@@ -74,7 +86,10 @@ export function parsePool(resource: Resource, spec: IPAddressPoolSpec, sink: Iss
  * one given later is the offender and the message names the earlier CIDR, as MetalLB's webhook
  * does. A sort-and-sweep finds every overlapping entry in O(n log n).
  */
-export function checkPoolOverlaps(pools: readonly { pool: Pool; resource: Resource }[], sink: IssueSink): void {
+export function checkPoolOverlaps(
+  pools: readonly { pool: Pool; resource: Resource }[],
+  sink: IssueSink,
+): void {
   interface Interval {
     readonly order: number;
     readonly family: number;
@@ -88,11 +103,20 @@ export function checkPoolOverlaps(pools: readonly { pool: Pool; resource: Resour
     pool.addresses.forEach((entry, i) => {
       for (const cidr of entry.cidrs) {
         const owner = { pool, resource, entry: i };
-        intervals.push({ order: intervals.length, family: cidr.family, first: cidr.base, last: prefixLast(cidr), text: formatPrefix(cidr), owner });
+        intervals.push({
+          order: intervals.length,
+          family: cidr.family,
+          first: cidr.base,
+          last: prefixLast(cidr),
+          text: formatPrefix(cidr),
+          owner,
+        });
       }
     }),
   );
-  intervals.sort((a, b) => a.family - b.family || (a.first < b.first ? -1 : a.first > b.first ? 1 : a.order - b.order));
+  intervals.sort(
+    (a, b) => a.family - b.family || (a.first < b.first ? -1 : a.first > b.first ? 1 : a.order - b.order),
+  );
   const reported = new Set<string>();
   let reach: Interval | undefined;
   for (const current of intervals) {

@@ -10,7 +10,8 @@ export function checkSelectors(
 ): void {
   const seen = new Set<string>();
   (selectors ?? []).forEach((selector, i) => {
-    for (const problem of selectorProblems(selector)) sink.error(ref, `${field}[${i}].${problem.field}`, problem.message);
+    for (const problem of selectorProblems(selector))
+      sink.error(ref, `${field}[${i}].${problem.field}`, problem.message);
     const key = selectorKey(selector);
     if (seen.has(key)) sink.error(ref, `${field}[${i}]`, 'duplicate selector');
     seen.add(key);
@@ -18,7 +19,13 @@ export function checkSelectors(
 }
 
 /** Reports repeated names in a list field (pools, peers, communities, interfaces). */
-export function checkUniqueNames(ref: ObjectRef, field: string, names: readonly string[] | undefined, what: string, sink: IssueSink): void {
+export function checkUniqueNames(
+  ref: ObjectRef,
+  field: string,
+  names: readonly string[] | undefined,
+  what: string,
+  sink: IssueSink,
+): void {
   const seen = new Set<string>();
   (names ?? []).forEach((name, i) => {
     if (seen.has(name)) sink.error(ref, `${field}[${i}]`, `duplicate definition of ${what} "${name}"`);

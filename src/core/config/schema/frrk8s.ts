@@ -29,7 +29,9 @@ export const frrNeighbor = z.strictObject({
   sourceaddress: z.string().optional(),
   port: z.int().optional(),
   password: z.string().optional(),
-  passwordSecret: z.strictObject({ name: z.string().optional(), namespace: z.string().optional() }).optional(),
+  passwordSecret: z
+    .strictObject({ name: z.string().optional(), namespace: z.string().optional() })
+    .optional(),
   holdTime: durationString.optional(),
   keepaliveTime: durationString.optional(),
   connectTime: durationString.optional(),
