@@ -20,11 +20,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
-      return e.code === 'commander.helpDisplayed' ||
-        e.code === 'commander.version' ||
-        e.code === 'commander.help'
-        ? EXIT.ok
-        : EXIT.usage;
+      // --help and --version exit 0; every other commander complaint (including a missing
+      // command, which prints the help) is a usage error.
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (e instanceof UsageError || e instanceof InputError) {
       io.err(`herald: ${e.message}`);
