@@ -1,0 +1,23 @@
+// One full pass over every Service, as a (re)started controller makes it: first every service
+// takes back the addresses in its status when they still fit (so no address moves because of
+// the order), then every service is reconciled, holders first, then the rest in input order.
+import type { Labels } from '../labels.js';
+import { serviceKey, type ServiceModel } from '../service/model.js';
+import type { Allocator, Decision } from './allocator.js';
+
+export type NamespaceLabels = (namespace: string) => Labels | undefined;
+
+/** The decisions, in input order. */
+export function fullPass(
+  allocator: Allocator,
+  services: readonly ServiceModel[],
+  namespaceLabels: NamespaceLabels = () => undefined,
+): Decision[] {
+  const holders = services.filter((s) => s.ingressIPs.length > 0 && allocator.ignores(s) === undefined);
+  for (const service of holders) allocator.restore(service, namespaceLabels(service.namespace));
+  const held = new Set(holders);
+  const order = [...holders, ...services.filter((s) => !held.has(s))];
+  const byKey = new Map<string, Decision>();
+  for (const service of order) byKey.set(serviceKey(service), allocator.reconcile(service, namespaceLabels(service.namespace)));
+  return services.flatMap((s) => byKey.get(serviceKey(s)) ?? []);
+}
