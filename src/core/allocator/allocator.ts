@@ -91,7 +91,8 @@ export class Allocator {
     if (current.length === 0 || familiesChanged(request, current)) return false;
     if (request.explicit && !sameIps(current, request.explicit)) return false;
     const pool = this.pools.poolFor(current);
-    if (request.pool !== undefined && this.pools.byName.has(request.pool) && pool?.pool.name !== request.pool) return false;
+    if (request.pool !== undefined && this.pools.byName.has(request.pool) && pool?.pool.name !== request.pool)
+      return false;
     return this.assign(current, request, this.requester(service, namespaceLabels)) === undefined;
   }
 
@@ -110,7 +111,10 @@ export class Allocator {
     const request = read.request;
     const who = this.requester(service, namespaceLabels);
     const out: AllocatorEvent[] = [];
-    let current = this.usage.holding(key)?.ips ?? this.orphans.get(key) ?? service.ingressIPs.flatMap((t) => parseIp(t) ?? []);
+    let current =
+      this.usage.holding(key)?.ips ??
+      this.orphans.get(key) ??
+      service.ingressIPs.flatMap((t) => parseIp(t) ?? []);
     this.orphans.delete(key);
     const clear = (): void => {
       this.usage.remove(key);
@@ -125,7 +129,8 @@ export class Allocator {
         clear();
       }
     }
-    const knownPool = request.pool !== undefined && this.pools.byName.has(request.pool) ? request.pool : undefined;
+    const knownPool =
+      request.pool !== undefined && this.pools.byName.has(request.pool) ? request.pool : undefined;
     if (current.length > 0 && knownPool !== undefined && this.usage.holding(key)?.pool !== knownPool) clear();
     if (current.length > 0 && request.explicit && !sameIps(current, request.explicit)) clear();
     if (request.explicitProblem !== undefined) {
@@ -139,7 +144,11 @@ export class Allocator {
     if (current.length === 0) {
       if (request.pool !== undefined && knownPool === undefined) out.push(events.unknownPool(request.pool));
       const result = this.allocate(request, knownPool, who);
-      out.push(typeof result === 'string' ? events.allocationFailed(key, result) : events.allocated(result.map(formatIp)));
+      out.push(
+        typeof result === 'string'
+          ? events.allocationFailed(key, result)
+          : events.allocated(result.map(formatIp)),
+      );
     }
     return this.decision(key, out);
   }
@@ -165,16 +174,25 @@ export class Allocator {
       if (problem !== undefined) return problem;
     }
     const { key, sharing, backend, ports } = request;
-    this.usage.add({ key, pool: pool.pool.name, ips, sharing, backend, ports }, (ip) => this.pools.entryFor(ip));
+    this.usage.add({ key, pool: pool.pool.name, ips, sharing, backend, ports }, (ip) =>
+      this.pools.entryFor(ip),
+    );
     return undefined;
   }
 
   /** New addresses for a service that holds none; a reason string when there are none. */
-  private allocate(request: AllocationRequest, pool: string | undefined, who: Requester): readonly Ip[] | string {
+  private allocate(
+    request: AllocationRequest,
+    pool: string | undefined,
+    who: Requester,
+  ): readonly Ip[] | string {
     const explicit = request.explicit;
     if (explicit) {
       const wanted = new Set(request.families);
-      if (request.familiesDeclared && (explicit.length !== wanted.size || !explicit.every((ip) => wanted.has(ip.family)))) {
+      if (
+        request.familiesDeclared &&
+        (explicit.length !== wanted.size || !explicit.every((ip) => wanted.has(ip.family)))
+      ) {
         return `requested loadBalancer IP(s) ${quoted(explicit)} does not match the ipFamily of the service`;
       }
       const problem = this.assign(explicit, request, who);
@@ -204,14 +222,21 @@ export class Allocator {
   }
 
   /** PreferDualStack service holding one family: try the other from the same pool. */
-  private addSecondFamily(current: readonly Ip[], request: AllocationRequest, who: Requester): AllocatorEvent[] {
+  private addSecondFamily(
+    current: readonly Ip[],
+    request: AllocationRequest,
+    who: Requester,
+  ): AllocatorEvent[] {
     const [held] = current;
     const pool = this.pools.byName.get(this.usage.holding(request.key)?.pool ?? '');
     if (!held || !pool) return [];
     const family = held.family === 4 ? 6 : 4;
     const ip = lowestFree(pool, family, this.usage, request);
-    if (!ip) return [events.additionalFailed(`no available IPv${family} address in pool "${pool.pool.name}"`)];
+    if (!ip)
+      return [events.additionalFailed(`no available IPv${family} address in pool "${pool.pool.name}"`)];
     const problem = this.assign([held, ip], request, who);
-    return [problem === undefined ? events.additionalAllocated(formatIp(ip)) : events.additionalFailed(problem)];
+    return [
+      problem === undefined ? events.additionalAllocated(formatIp(ip)) : events.additionalFailed(problem),
+    ];
   }
 }

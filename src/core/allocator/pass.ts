@@ -18,6 +18,7 @@ export function fullPass(
   const held = new Set(holders);
   const order = [...holders, ...services.filter((s) => !held.has(s))];
   const byKey = new Map<string, Decision>();
-  for (const service of order) byKey.set(serviceKey(service), allocator.reconcile(service, namespaceLabels(service.namespace)));
+  for (const service of order)
+    byKey.set(serviceKey(service), allocator.reconcile(service, namespaceLabels(service.namespace)));
   return services.flatMap((s) => byKey.get(serviceKey(s)) ?? []);
 }

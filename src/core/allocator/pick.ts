@@ -27,7 +27,12 @@ function lowestFreeInEntry(entry: EntryIndex, usage: Usage, request: AllocationR
 }
 
 /** The lowest free address of `family` in `pool`: entries in `addresses` order, ascending within. */
-export function lowestFree(pool: IndexedPool, family: IpFamily, usage: Usage, request: AllocationRequest): Ip | undefined {
+export function lowestFree(
+  pool: IndexedPool,
+  family: IpFamily,
+  usage: Usage,
+  request: AllocationRequest,
+): Ip | undefined {
   for (const entry of pool.entries) {
     if (entry.family !== family) continue;
     const value = lowestFreeInEntry(entry, usage, request);
@@ -45,7 +50,11 @@ export function pickInPool(pool: IndexedPool, usage: Usage, request: AllocationR
   return one ? { pool, ips: [one] } : undefined;
 }
 
-export function pickFromPools(pools: readonly IndexedPool[], usage: Usage, request: AllocationRequest): Pick | undefined {
+export function pickFromPools(
+  pools: readonly IndexedPool[],
+  usage: Usage,
+  request: AllocationRequest,
+): Pick | undefined {
   const [primary, secondary] = request.families;
   if (primary === undefined) return undefined;
   if (secondary === undefined) {

@@ -28,7 +28,10 @@ export class PoolIndex {
   constructor(pools: ReadonlyMap<string, Pool>) {
     const byName = [...pools.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const pool of byName) {
-      const indexed = { pool, entries: pool.addresses.map((e) => new EntryIndex(pool.name, e, pool.avoidBuggyIPs)) };
+      const indexed = {
+        pool,
+        entries: pool.addresses.map((e) => new EntryIndex(pool.name, e, pool.avoidBuggyIPs)),
+      };
       this.byName.set(pool.name, indexed);
       this.sorted.push(...indexed.entries);
       if (!pool.autoAssign) continue;

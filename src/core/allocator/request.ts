@@ -45,7 +45,10 @@ function readExplicit(service: ServiceModel): { ips?: Ip[]; problem?: string } {
     const ip = parseIp(text);
     if (!ip) {
       return {
-        problem: listed !== '' ? `invalid ${ANNOTATION.loadBalancerIPs}: "${listed}"` : `invalid spec.loadBalancerIP "${single}"`,
+        problem:
+          listed !== ''
+            ? `invalid ${ANNOTATION.loadBalancerIPs}: "${listed}"`
+            : `invalid spec.loadBalancerIP "${single}"`,
       };
     }
     ips.push(ip);
@@ -74,7 +77,10 @@ function readFamilies(
   }
   if (policy !== 'SingleStack') return { families: [4, 6], declared: true };
   // Nothing declared (a hand-written manifest): the family of the requested address, else IPv4.
-  return { families: explicit && explicit.length > 0 ? explicit.map((ip) => ip.family) : [4], declared: false };
+  return {
+    families: explicit && explicit.length > 0 ? explicit.map((ip) => ip.family) : [4],
+    declared: false,
+  };
 }
 
 export function readRequest(service: ServiceModel): RequestResult {

@@ -65,7 +65,8 @@ export class Usage {
     if (!use || use.users.size === 0) return undefined;
     if (sharingProblem(use, claim) !== undefined) {
       const others = [...use.users].filter((u) => u !== key);
-      if (others.length > 0) return `can't change sharing key for "${key}", address also in use by ${others.join(',')}`;
+      if (others.length > 0)
+        return `can't change sharing key for "${key}", address also in use by ${others.join(',')}`;
     }
     for (const port of claim.ports) {
       const owner = use.ports.get(port);
@@ -82,7 +83,14 @@ export class Usage {
       const k = ipKey(ip);
       let use = this.addresses.get(k);
       if (!use) {
-        use = { ip, entry: entryFor(ip), sharing: holding.sharing, backend: holding.backend, users: new Set(), ports: new Map() };
+        use = {
+          ip,
+          entry: entryFor(ip),
+          sharing: holding.sharing,
+          backend: holding.backend,
+          users: new Set(),
+          ports: new Map(),
+        };
         this.addresses.set(k, use);
       } else {
         use.entry?.markFree(ip.value, use.sharing);

@@ -18,7 +18,8 @@ export function annotation(service: ServiceModel, name: string): string | undefi
   return service.annotations[DEPRECATED_PREFIX + name.slice(name.indexOf('/') + 1)];
 }
 
-export const sharingKey = (service: ServiceModel): string => annotation(service, ANNOTATION.allowSharedIP) ?? '';
+export const sharingKey = (service: ServiceModel): string =>
+  annotation(service, ANNOTATION.allowSharedIP) ?? '';
 
 /** With externalTrafficPolicy Local, services sharing an address must select the same pods. */
 export function backendKey(service: ServiceModel): string {
@@ -30,4 +31,5 @@ export function backendKey(service: ServiceModel): string {
 }
 
 /** `TCP/80` for each port, as MetalLB prints them. */
-export const portKeys = (service: ServiceModel): string[] => service.ports.map((p) => `${p.protocol}/${p.port}`);
+export const portKeys = (service: ServiceModel): string[] =>
+  service.ports.map((p) => `${p.protocol}/${p.port}`);

@@ -78,6 +78,8 @@ export function readService(value: unknown, defaultNamespace = 'default'): Servi
     }),
     externalTrafficPolicy: spec.externalTrafficPolicy === 'Local' ? 'Local' : 'Cluster',
     selector: labelsOf(spec.selector),
-    ingressIPs: ingress.flatMap((i: unknown) => (isRecord(i) && str(i.ip) !== undefined ? [String(i.ip)] : [])),
+    ingressIPs: ingress.flatMap((i: unknown) =>
+      isRecord(i) && str(i.ip) !== undefined ? [String(i.ip)] : [],
+    ),
   };
 }
