@@ -1,6 +1,7 @@
 // The herald command: one subcommand per job, each registered from cli/commands/.
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../files/yaml-files.js';
+import { registerAllocate } from './commands/allocate.js';
 import { registerValidate } from './commands/validate.js';
 import { type CliIo, EXIT, processIo, UsageError } from './output.js';
 
@@ -15,6 +16,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     exitCode = code;
   };
   registerValidate(program, io, setExit);
+  registerAllocate(program, io, setExit);
   program.commands.forEach((c) => c.exitOverride());
   try {
     await program.parseAsync([...argv], { from: 'user' });
