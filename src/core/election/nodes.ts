@@ -1,0 +1,62 @@
+// The parts of Node and EndpointSlice objects the speaker reads for election.
+import { isRecord, toResource } from '../config/resource.js';
+import type { Labels } from '../labels.js';
+
+export const EXCLUDE_LABEL = 'node.kubernetes.io/exclude-from-external-load-balancers';
+
+export interface NodeModel {
+  readonly name: string;
+  readonly labels: Labels;
+  /** The NetworkUnavailable condition is True (the CNI is not ready on this node). */
+  readonly networkUnavailable: boolean;
+}
+
+export function toNodeModel(value: unknown): NodeModel | undefined {
+  const r = toResource(value, '');
+  if (!r || r.kind !== 'Node' || !r.name) return undefined;
+  const status = isRecord(r.raw.status) ? r.raw.status : {};
+  const conditions = Array.isArray(status.conditions) ? status.conditions : [];
+  const networkUnavailable = conditions.some(
+    (c) => isRecord(c) && c.type === 'NetworkUnavailable' && c.status === 'True',
+  );
+  return { name: r.name, labels: r.labels, networkUnavailable };
+}
+
+/** Endpoints of one service, reduced to what election needs. */
+export interface ServiceEndpoints {
+  /** At least one endpoint anywhere is ready (or serving). */
+  readonly anyUsable: boolean;
+  /** Nodes hosting at least one usable endpoint. */
+  readonly nodesWithUsable: ReadonlySet<string>;
+}
+
+const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+
+/**
+ * Reads EndpointSlices (discovery.k8s.io/v1) into per-service endpoint summaries, keyed by
+ * `namespace/name`. An endpoint is usable when ready, or serving (ready is false while
+ * terminating, but a serving endpoint still takes traffic).
+ */
+export function endpointsByService(values: readonly unknown[]): Map<string, ServiceEndpoints> {
+  const out = new Map<string, { anyUsable: boolean; nodesWithUsable: Set<string> }>();
+  for (const value of values) {
+    const r = toResource(value, 'default');
+    if (!r || r.kind !== 'EndpointSlice') continue;
+    const service = r.labels[SERVICE_NAME_LABEL];
+    if (!service) continue;
+    const key = `${r.namespace}/${service}`;
+    const entry = out.get(key) ?? { anyUsable: false, nodesWithUsable: new Set<string>() };
+    out.set(key, entry);
+    const endpoints = Array.isArray(r.raw.endpoints) ? r.raw.endpoints : [];
+    for (const ep of endpoints) {
+      if (!isRecord(ep)) continue;
+      const conditions = isRecord(ep.conditions) ? ep.conditions : {};
+      // A missing `ready` means ready, as in the EndpointSlice API.
+      const usable = conditions.ready !== false || conditions.serving === true;
+      if (!usable) continue;
+      entry.anyUsable = true;
+      if (typeof ep.nodeName === 'string') entry.nodesWithUsable.add(ep.nodeName);
+    }
+  }
+  return out;
+}
