@@ -317,6 +317,6 @@ describe('EndpointSlice reading', () => {
     };
     const eps = endpointsByService([slice]).get('default/web');
     assert.equal(eps?.anyUsable, true);
-    assert.deepEqual([...(eps?.nodesWithUsable ?? [])].sort(), ['n1', 'n2', 'n4']);
+    assert.deepEqual([...eps.nodesWithUsable].sort(), ['n1', 'n2', 'n4']);
   });
 });
