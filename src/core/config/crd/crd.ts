@@ -73,7 +73,9 @@ function buildVersion(info: KindInfo, version: KindVersion): CrdVersion {
     name: version.name,
     served: true,
     storage: version.storage,
-    ...(version.deprecationWarning ? { deprecated: true, deprecationWarning: version.deprecationWarning } : {}),
+    ...(version.deprecationWarning
+      ? { deprecated: true, deprecationWarning: version.deprecationWarning }
+      : {}),
     ...(columns?.length ? { additionalPrinterColumns: columns } : {}),
     schema: { openAPIV3Schema: objectSchema(info, version, status) },
     ...(status ? { subresources: { status: {} } } : {}),
@@ -81,14 +83,21 @@ function buildVersion(info: KindInfo, version: KindVersion): CrdVersion {
 }
 
 /** The whole object: apiVersion, kind, metadata, spec and (when the kind has one) status. */
-function objectSchema(info: KindInfo, version: KindVersion, status: StructuralSchema | undefined): StructuralSchema {
+function objectSchema(
+  info: KindInfo,
+  version: KindVersion,
+  status: StructuralSchema | undefined,
+): StructuralSchema {
   const spec = specSchema(info, version);
   const properties: Record<string, StructuralSchema> = {
     apiVersion: {
       type: 'string',
       description: 'APIVersion defines the versioned schema of this representation of an object.',
     },
-    kind: { type: 'string', description: 'Kind is a string value representing the REST resource this object represents.' },
+    kind: {
+      type: 'string',
+      description: 'Kind is a string value representing the REST resource this object represents.',
+    },
     metadata: { type: 'object' },
     spec,
   };
@@ -107,7 +116,10 @@ export function specSchema(info: KindInfo, version: KindVersion): StructuralSche
   for (const refinement of refinementsFor(info.kind, version.name)) {
     for (const field of refinement.fields ?? []) refineField(spec, field, `${info.kind} ${version.name}`);
     if (refinement.specRules?.length) {
-      spec['x-kubernetes-validations'] = [...(spec['x-kubernetes-validations'] ?? []), ...refinement.specRules];
+      spec['x-kubernetes-validations'] = [
+        ...(spec['x-kubernetes-validations'] ?? []),
+        ...refinement.specRules,
+      ];
     }
   }
   return spec;
@@ -122,9 +134,14 @@ function refineField(spec: StructuralSchema, field: FieldRefinement, where: stri
   let node = spec;
   for (const step of field.path) {
     const next = step === '[]' ? node.items : node.properties?.[step];
-    if (!next) throw new StructuralSchemaError(`${where} spec.${field.path.join('.')}`, 'refined field not in the schema');
+    if (!next)
+      throw new StructuralSchemaError(
+        `${where} spec.${field.path.join('.')}`,
+        'refined field not in the schema',
+      );
     node = next;
   }
   Object.assign(node, field.schema);
-  if (field.rules?.length) node['x-kubernetes-validations'] = [...(node['x-kubernetes-validations'] ?? []), ...field.rules];
+  if (field.rules?.length)
+    node['x-kubernetes-validations'] = [...(node['x-kubernetes-validations'] ?? []), ...field.rules];
 }

@@ -1,5 +1,25 @@
 // CustomResourceDefinitions generated from KINDS (see docs/design/crds.md).
-export { buildCrd, buildCrds, derivedSpecSchema, specSchema, type CustomResourceDefinition, type CrdVersion } from './crd.js';
-export { CRD_DIR, CRD_HEADER, crdFileName, generateCrdFiles, renderCrd, type GeneratedFile } from './render.js';
+export {
+  buildCrd,
+  buildCrds,
+  derivedSpecSchema,
+  specSchema,
+  type CustomResourceDefinition,
+  type CrdVersion,
+} from './crd.js';
+export {
+  CRD_DIR,
+  CRD_HEADER,
+  crdFileName,
+  generateCrdFiles,
+  renderCrd,
+  type GeneratedFile,
+} from './render.js';
 export { REFINEMENTS, refinementsFor, type KindRefinements } from './rules.js';
-export { StructuralSchemaError, structuralFromJson, structuralFromZod, type StructuralSchema, type ValidationRule } from './structural.js';
+export {
+  StructuralSchemaError,
+  structuralFromJson,
+  structuralFromZod,
+  type StructuralSchema,
+  type ValidationRule,
+} from './structural.js';

@@ -12,7 +12,8 @@ export interface GeneratedFile {
   readonly content: string;
 }
 
-export const crdFileName = (crd: CustomResourceDefinition): string => `${crd.spec.group}_${crd.spec.names.plural}.yaml`;
+export const crdFileName = (crd: CustomResourceDefinition): string =>
+  `${crd.spec.group}_${crd.spec.names.plural}.yaml`;
 
 export function renderCrd(crd: CustomResourceDefinition): string {
   return CRD_HEADER + '---\n' + stringify(crd, { lineWidth: 0, aliasDuplicateObjects: false });

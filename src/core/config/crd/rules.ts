@@ -33,10 +33,17 @@ const exactlyOne = (a: string, b: string): ValidationRule => ({
 });
 
 const peerCommon: readonly ValidationRule[] = [
-  { rule: '!(has(self.password) && has(self.passwordSecret))', message: 'can not have both password and secret ref set' },
+  {
+    rule: '!(has(self.password) && has(self.passwordSecret))',
+    message: 'can not have both password and secret ref set',
+  },
 ];
 
-const countStatus = (what: string): StructuralSchema => ({ type: 'integer', format: 'int64', description: what });
+const countStatus = (what: string): StructuralSchema => ({
+  type: 'integer',
+  format: 'int64',
+  description: what,
+});
 
 export const REFINEMENTS: Readonly<Record<string, KindRefinements>> = {
   IPAddressPool: {
@@ -77,7 +84,9 @@ export const REFINEMENTS: Readonly<Record<string, KindRefinements>> = {
         fields: [
           {
             path: ['enableGracefulRestart'],
-            rules: [{ rule: 'self == oldSelf', message: 'enableGracefulRestart cannot be changed after creation' }],
+            rules: [
+              { rule: 'self == oldSelf', message: 'enableGracefulRestart cannot be changed after creation' },
+            ],
           },
         ],
         specRules: [

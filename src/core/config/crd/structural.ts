@@ -50,14 +50,25 @@ export class StructuralSchemaError extends Error {
 
 type Json = Record<string, unknown>;
 
-const isJson = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isJson = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const TYPES = new Set<string>(['object', 'array', 'string', 'integer', 'number', 'boolean']);
 /** Formats the API server knows and that mean the same to zod. */
 const FORMATS = new Set(['ipv4', 'ipv6', 'email', 'uuid', 'date', 'date-time', 'uri', 'hostname', 'byte']);
 /** Keys with nothing to say to the API server. */
 const IGNORED = new Set(['$schema', 'propertyNames', 'title', 'examples', 'contentEncoding']);
-const COPIED = ['description', 'multipleOf', 'minLength', 'maxLength', 'pattern', 'minItems', 'maxItems', 'minProperties', 'maxProperties'] as const;
+const COPIED = [
+  'description',
+  'multipleOf',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'minItems',
+  'maxItems',
+  'minProperties',
+  'maxProperties',
+] as const;
 const HANDLED = new Set<string>([
   ...COPIED,
   'type',
@@ -78,7 +89,12 @@ const HANDLED = new Set<string>([
 
 /** The structural schema of a zod schema's *input* (what a user writes in the object). */
 export function structuralFromZod(schema: z.ZodType): StructuralSchema {
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', reused: 'inline', cycles: 'throw' });
+  const json = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+    reused: 'inline',
+    cycles: 'throw',
+  });
   return structuralFromJson(json, '');
 }
 
@@ -86,7 +102,8 @@ export function structuralFromJson(node: unknown, path: string): StructuralSchem
   if (!isJson(node)) throw new StructuralSchemaError(path, 'schema node is not an object');
   if ('$ref' in node) throw new StructuralSchemaError(path, '$ref cannot appear in a CRD schema; inline it');
   for (const key of Object.keys(node)) {
-    if (!HANDLED.has(key) && !IGNORED.has(key)) throw new StructuralSchemaError(path, `unsupported JSON Schema keyword "${key}"`);
+    if (!HANDLED.has(key) && !IGNORED.has(key))
+      throw new StructuralSchemaError(path, `unsupported JSON Schema keyword "${key}"`);
   }
   const anyOf = node.anyOf;
   if (anyOf !== undefined) return fromAnyOf(node, anyOf, path);
@@ -122,7 +139,9 @@ export function structuralFromJson(node: unknown, path: string): StructuralSchem
 
 function fromAnyOf(node: Json, anyOf: unknown, path: string): StructuralSchema {
   if (!Array.isArray(anyOf)) throw new StructuralSchemaError(path, 'anyOf must be a list');
-  const branches: unknown[] = anyOf.filter((b) => !(isJson(b) && b.type === 'null' && Object.keys(b).length === 1));
+  const branches: unknown[] = anyOf.filter(
+    (b) => !(isJson(b) && b.type === 'null' && Object.keys(b).length === 1),
+  );
   const only = branches[0];
   if (branches.length !== 1 || !isJson(only)) {
     throw new StructuralSchemaError(path, 'a union has no structural form (only T | null is supported)');
@@ -167,7 +186,8 @@ function copyObject(node: Json, out: StructuralSchema, path: string): void {
     if (Array.isArray(required) && required.length > 0) out.required = required.map(String);
     // Strict objects (additionalProperties: false) are the CRD default: unknown fields are
     // pruned or, under strict field validation, rejected. Loose ones keep what they are given.
-    if (additionalProperties !== undefined && additionalProperties !== false) out['x-kubernetes-preserve-unknown-fields'] = true;
+    if (additionalProperties !== undefined && additionalProperties !== false)
+      out['x-kubernetes-preserve-unknown-fields'] = true;
     return;
   }
   if (isJson(additionalProperties) && Object.keys(additionalProperties).length > 0) {

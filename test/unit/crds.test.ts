@@ -1,0 +1,566 @@
+// deploy/crds/ is generated from KINDS: no drift, structural schemas, the same verdicts as the
+// zod schemas, and CRD ranges/CEL rules that agree with parse(). Plus a sanity check of the
+// manifests under deploy/.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parseAllDocuments } from 'yaml';
+import {
+  buildCrds,
+  CRD_DIR,
+  derivedSpecSchema,
+  generateCrdFiles,
+  type StructuralSchema,
+} from '../../src/core/config/crd/index.js';
+import { KINDS, type KindInfo, type KindVersion } from '../../src/core/config/kinds.js';
+import { parse } from '../../src/core/config/parse.js';
+import { parseYamlDocuments } from '../../src/core/yaml-documents.js';
+import { celToJs, evalCel, validate } from './crd-validator.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'seed-examples');
+const NS = 'metallb-system';
+const crds = buildCrds();
+
+const kindOf = (kind: string): KindInfo => KINDS.find((k) => k.kind === kind)!;
+const versionOf = (kind: string, version: string): KindVersion =>
+  kindOf(kind).versions.find((v) => v.name === version)!;
+const fullSchema = (kind: string, version: string): StructuralSchema =>
+  crds.find((c) => c.spec.names.kind === kind)!.spec.versions.find((v) => v.name === version)!.schema
+    .openAPIV3Schema;
+
+describe('CRD generation', () => {
+  it('the committed deploy/crds/ files are what scripts/gen-crds.ts generates', () => {
+    const files = generateCrdFiles();
+    for (const file of files) {
+      assert.equal(
+        readFileSync(join(ROOT, file.path), 'utf8'),
+        file.content,
+        `${file.path} is stale: run npm run gen:crds`,
+      );
+    }
+    const committed = readdirSync(join(ROOT, CRD_DIR))
+      .filter((f) => f.endsWith('.yaml'))
+      .sort();
+    assert.deepEqual(committed, files.map((f) => f.path.slice(CRD_DIR.length + 1)).sort());
+  });
+
+  it('one CRD per served kind, with versions, storage, deprecation and printer columns from KINDS', () => {
+    const served = KINDS.filter((k) => k.crd);
+    assert.deepEqual(
+      crds.map((c) => c.spec.names.kind),
+      served.map((k) => k.kind),
+    );
+    for (const [i, info] of served.entries()) {
+      const crd = crds[i]!;
+      assert.equal(crd.metadata.name, `${info.plural}.${info.group}`);
+      assert.equal(crd.spec.scope, 'Namespaced');
+      assert.equal(crd.spec.versions.filter((v) => v.storage).length, 1, info.kind);
+      for (const [j, version] of info.versions.entries()) {
+        const v = crd.spec.versions[j]!;
+        assert.equal(v.name, version.name);
+        assert.equal(v.served, true);
+        assert.equal(v.storage, version.storage);
+        assert.equal(v.deprecated, version.deprecationWarning ? true : undefined);
+        assert.equal(v.deprecationWarning, version.deprecationWarning);
+        assert.deepEqual(
+          v.additionalPrinterColumns?.map((c) => c.jsonPath),
+          info.printerColumns?.map((c) => c.jsonPath),
+        );
+      }
+    }
+  });
+
+  it('IPAddressPool has a status subresource with integer address counts', () => {
+    const v = crds.find((c) => c.spec.names.kind === 'IPAddressPool')!.spec.versions[0]!;
+    assert.deepEqual(v.subresources, { status: {} });
+    const status = v.schema.openAPIV3Schema.properties?.status;
+    for (const field of ['assignedIPv4', 'assignedIPv6', 'availableIPv4', 'availableIPv6']) {
+      assert.equal(status?.properties?.[field]?.type, 'integer', field);
+    }
+    assert.equal(v.schema.openAPIV3Schema.properties?.spec?.properties?.addresses?.minItems, 1);
+  });
+});
+
+/** Why `schema` is not a structural schema the API server accepts (empty when it is). */
+function structuralProblems(schema: StructuralSchema, path = ''): string[] {
+  const out: string[] = [];
+  const at = (reason: string) => out.push(`${path || '(root)'}: ${reason}`);
+  const raw = schema as Record<string, unknown>;
+  for (const key of [
+    '$ref',
+    '$schema',
+    'anyOf',
+    'oneOf',
+    'allOf',
+    'not',
+    'const',
+    'propertyNames',
+    'prefixItems',
+  ]) {
+    if (key in raw) at(`has ${key}`);
+  }
+  if (
+    !schema.type &&
+    !schema['x-kubernetes-preserve-unknown-fields'] &&
+    !schema['x-kubernetes-int-or-string']
+  )
+    at('no type');
+  if (typeof raw.additionalProperties === 'boolean') at('boolean additionalProperties');
+  if (schema.properties && schema.additionalProperties) at('additionalProperties alongside properties');
+  if (raw.uniqueItems === true) at('uniqueItems: true is not allowed');
+  if (typeof raw.exclusiveMinimum === 'number' || typeof raw.exclusiveMaximum === 'number')
+    at('JSON Schema 2020 exclusive bounds');
+  if (schema.type === 'array' && !schema.items) at('array without items');
+  for (const { rule, message } of schema['x-kubernetes-validations'] ?? []) {
+    if (!rule || !message) at('validation rule without rule or message');
+    try {
+      celToJs(rule);
+    } catch (e) {
+      at(String(e));
+    }
+    // CEL refuses to compile a rule that names a field the schema does not declare.
+    for (const [, field] of rule.matchAll(/(?:self|oldSelf)\.(\w+)/g)) {
+      if (!schema.properties?.[field!]) at(`rule "${rule}" names undeclared field ${field!}`);
+    }
+  }
+  for (const [name, child] of Object.entries(schema.properties ?? {}))
+    out.push(...structuralProblems(child, path ? `${path}.${name}` : name));
+  if (schema.items) out.push(...structuralProblems(schema.items, `${path}[]`));
+  if (schema.additionalProperties) out.push(...structuralProblems(schema.additionalProperties, `${path}.*`));
+  return out;
+}
+
+describe('CRD schemas are structural', () => {
+  for (const crd of crds) {
+    for (const version of crd.spec.versions) {
+      it(`${crd.metadata.name} ${version.name}`, () => {
+        const schema = version.schema.openAPIV3Schema;
+        assert.deepEqual(structuralProblems(schema), []);
+        assert.deepEqual(Object.keys(schema.properties ?? {}).slice(0, 4), [
+          'apiVersion',
+          'kind',
+          'metadata',
+          'spec',
+        ]);
+        assert.deepEqual(schema.properties?.metadata, { type: 'object' });
+      });
+    }
+  }
+  it('the walker catches what the API server refuses', () => {
+    const bad = {
+      type: 'object',
+      properties: { a: { description: 'untyped' } },
+      additionalProperties: { type: 'string' },
+    } as StructuralSchema;
+    assert.deepEqual(structuralProblems(bad), [
+      '(root): additionalProperties alongside properties',
+      'a: no type',
+    ]);
+  });
+});
+
+interface Sample {
+  readonly label: string;
+  readonly kind: string;
+  readonly version: string;
+  readonly spec: unknown;
+}
+
+/** Every metallb.io/frrk8s object of a CRD kind among the seed fixtures. */
+function fixtureSamples(): Sample[] {
+  const out: Sample[] = [];
+  for (const file of readdirSync(FIXTURES)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
+    for (const doc of parseYamlDocuments(readFileSync(join(FIXTURES, file), 'utf8')).documents) {
+      const value = doc.value as { apiVersion?: string; kind?: string; spec?: unknown };
+      const [group, version] = (value.apiVersion ?? '').split('/');
+      const info = KINDS.find((k) => k.crd && k.group === group && k.kind === value.kind);
+      if (info && version)
+        out.push({ label: `${file.slice(0, 3)} ${info.kind}`, kind: info.kind, version, spec: value.spec });
+    }
+  }
+  return out;
+}
+
+/** Variations of a valid spec: an unknown field in each object, each field removed, each leaf mistyped. */
+function mutations(value: unknown, path = ''): { label: string; value: unknown }[] {
+  const out: { label: string; value: unknown }[] = [];
+  if (Array.isArray(value)) {
+    const items: unknown[] = value;
+    items.forEach((item, i) => {
+      for (const m of mutations(item, `${path}[${i}]`))
+        out.push({ label: m.label, value: items.map((v, j) => (j === i ? m.value : v)) });
+    });
+  } else if (typeof value === 'object' && value !== null) {
+    const obj = value as Record<string, unknown>;
+    out.push({ label: `${path}.bogusField added`, value: { ...obj, bogusField: 1 } });
+    for (const [key, child] of Object.entries(obj)) {
+      const { [key]: _removed, ...rest } = obj;
+      out.push({ label: `${path}.${key} removed`, value: rest });
+      for (const m of mutations(child, `${path}.${key}`))
+        out.push({ label: m.label, value: { ...obj, [key]: m.value } });
+    }
+  } else {
+    out.push({ label: `${path} mistyped`, value: typeof value === 'string' ? 7 : 'x' });
+  }
+  return out;
+}
+
+describe('the derived schema gives the same verdicts as the zod schema', () => {
+  const samples = fixtureSamples();
+  it('the seed fixtures give enough samples, 018 among them', () => {
+    assert.ok(samples.length >= 40, `only ${samples.length} samples`);
+    assert.ok(samples.some((s) => s.label === '018 BGPAdvertisement'));
+  });
+  for (const sample of samples) {
+    it(`${sample.label} and its mutations`, () => {
+      const version = versionOf(sample.kind, sample.version);
+      const schema = derivedSpecSchema(version);
+      for (const { label, value } of [
+        { label: 'as written', value: sample.spec },
+        ...mutations(sample.spec),
+      ]) {
+        const zodOk = version.spec.safeParse(value).success;
+        const problems = validate(schema, value);
+        assert.equal(
+          problems.length === 0,
+          zodOk,
+          `${label}: zod ${zodOk ? 'accepts' : 'rejects'}, CRD says ${problems.join('; ') || 'ok'}`,
+        );
+      }
+    });
+  }
+  it('018 (unknown spec.nodeSelector) is rejected by both', () => {
+    const s = samples.find((x) => x.label === '018 BGPAdvertisement')!;
+    const version = versionOf('BGPAdvertisement', 'v1beta1');
+    assert.equal(version.spec.safeParse(s.spec).success, false);
+    assert.deepEqual(validate(derivedSpecSchema(version), s.spec), ['nodeSelector: unknown field']);
+    assert.deepEqual(
+      validate(
+        fullSchema('BGPAdvertisement', 'v1beta1'),
+        { apiVersion: 'metallb.io/v1beta1', kind: 'BGPAdvertisement', metadata: {}, spec: s.spec },
+        { cel: true },
+      ),
+      ['spec.nodeSelector: unknown field'],
+    );
+  });
+});
+
+// Each case: an object that differs from a valid one in the fields a CRD range or CEL rule checks.
+// The CRD (schema + CEL) must accept it exactly when parse() does.
+const peer = (spec: Record<string, unknown>) => ({
+  myASN: 64500,
+  peerASN: 64501,
+  peerAddress: '10.0.0.1',
+  ...spec,
+});
+const noPeerASN = (spec: Record<string, unknown>) => {
+  const { peerASN: _a, ...rest } = peer(spec);
+  return rest;
+};
+const noPeerAddress = (spec: Record<string, unknown>) => {
+  const { peerAddress: _a, ...rest } = peer(spec);
+  return rest;
+};
+const communities = (n: number) => Array.from({ length: n }, (_, i) => `65000:${i + 1}`);
+
+const RULE_CASES: readonly Sample[] = [
+  ...[{}, { peerPort: 0 }, { peerPort: 1 }, { peerPort: 16384 }, { peerPort: 16385 }].map((s) => ({
+    label: JSON.stringify(s),
+    kind: 'BGPPeer',
+    version: 'v1beta2',
+    spec: peer(s),
+  })),
+  {
+    label: 'peerASN and dynamicASN',
+    kind: 'BGPPeer',
+    version: 'v1beta2',
+    spec: peer({ dynamicASN: 'external' }),
+  },
+  {
+    label: 'dynamicASN only',
+    kind: 'BGPPeer',
+    version: 'v1beta2',
+    spec: noPeerASN({ dynamicASN: 'external' }),
+  },
+  { label: 'no ASN', kind: 'BGPPeer', version: 'v1beta2', spec: noPeerASN({}) },
+  {
+    label: 'peerAddress and interface',
+    kind: 'BGPPeer',
+    version: 'v1beta2',
+    spec: peer({ interface: 'eth0' }),
+  },
+  {
+    label: 'interface only',
+    kind: 'BGPPeer',
+    version: 'v1beta2',
+    spec: noPeerAddress({ interface: 'eth0' }),
+  },
+  { label: 'no address', kind: 'BGPPeer', version: 'v1beta2', spec: noPeerAddress({}) },
+  {
+    label: 'password and secret',
+    kind: 'BGPPeer',
+    version: 'v1beta2',
+    spec: peer({ password: 'x', passwordSecret: { name: 's' } }),
+  },
+  { label: 'password only', kind: 'BGPPeer', version: 'v1beta2', spec: peer({ password: 'x' }) },
+  { label: 'ebgpMultiHop on eBGP', kind: 'BGPPeer', version: 'v1beta2', spec: peer({ ebgpMultiHop: true }) },
+  {
+    label: 'ebgpMultiHop on iBGP',
+    kind: 'BGPPeer',
+    version: 'v1beta2',
+    spec: peer({ ebgpMultiHop: true, peerASN: 64500 }),
+  },
+  {
+    label: 'ebgpMultiHop, dynamic internal',
+    kind: 'BGPPeer',
+    version: 'v1beta2',
+    spec: noPeerASN({ ebgpMultiHop: true, dynamicASN: 'internal' }),
+  },
+  {
+    label: 'ebgpMultiHop false on iBGP',
+    kind: 'BGPPeer',
+    version: 'v1beta2',
+    spec: peer({ ebgpMultiHop: false, peerASN: 64500 }),
+  },
+  { label: 'v1beta1 valid', kind: 'BGPPeer', version: 'v1beta1', spec: peer({}) },
+  { label: 'v1beta1 no ASN', kind: 'BGPPeer', version: 'v1beta1', spec: noPeerASN({}) },
+  { label: 'v1beta1 no address', kind: 'BGPPeer', version: 'v1beta1', spec: noPeerAddress({}) },
+  {
+    label: 'v1beta1 password and secret',
+    kind: 'BGPPeer',
+    version: 'v1beta1',
+    spec: peer({ password: 'x', passwordSecret: { name: 's' } }),
+  },
+  {
+    label: 'v1beta1 ebgpMultiHop on iBGP',
+    kind: 'BGPPeer',
+    version: 'v1beta1',
+    spec: peer({ ebgpMultiHop: true, peerASN: 64500 }),
+  },
+  ...(
+    [
+      ['receiveInterval', 10, 60000],
+      ['transmitInterval', 10, 60000],
+      ['echoInterval', 10, 60000],
+      ['detectMultiplier', 2, 255],
+      ['minimumTtl', 1, 254],
+    ] as const
+  ).flatMap(([field, min, max]) =>
+    [min - 1, min, max, max + 1].map((n) => ({
+      label: `${field} ${n}`,
+      kind: 'BFDProfile',
+      version: 'v1beta1',
+      spec: { [field]: n },
+    })),
+  ),
+  ...[0, 1, 32, 33].map((n) => ({
+    label: `aggregationLength ${n}`,
+    kind: 'BGPAdvertisement',
+    version: 'v1beta1',
+    spec: { aggregationLength: n },
+  })),
+  ...[0, 1, 128, 129].map((n) => ({
+    label: `aggregationLengthV6 ${n}`,
+    kind: 'BGPAdvertisement',
+    version: 'v1beta1',
+    spec: { aggregationLengthV6: n },
+  })),
+  ...[63, 64].map((n) => ({
+    label: `${n} communities`,
+    kind: 'BGPAdvertisement',
+    version: 'v1beta1',
+    spec: { communities: communities(n) },
+  })),
+  ...[{ aggregationLength: 32 }, { aggregationLength: 31 }, { aggregationLengthV6: 120 }, {}].map((s) => ({
+    label: `serviceSelectors with ${JSON.stringify(s)}`,
+    kind: 'BGPAdvertisement',
+    version: 'v1beta1',
+    spec: { ...s, serviceSelectors: [{ matchLabels: { app: 'web' } }] },
+  })),
+  { label: 'empty addresses', kind: 'IPAddressPool', version: 'v1beta1', spec: { addresses: [] } },
+  { label: 'one address', kind: 'IPAddressPool', version: 'v1beta1', spec: { addresses: ['10.0.0.0/24'] } },
+];
+
+describe('CRD ranges and CEL rules agree with parse()', () => {
+  for (const c of RULE_CASES) {
+    it(`${c.kind} ${c.version}: ${c.label}`, () => {
+      const object = {
+        apiVersion: `${kindOf(c.kind).group}/${c.version}`,
+        kind: c.kind,
+        metadata: { name: 'x', namespace: NS },
+        spec: c.spec,
+      };
+      const crdProblems = validate(fullSchema(c.kind, c.version), object, { cel: true });
+      const result = parse([object], { references: 'warn' });
+      const errors = result.issues
+        .filter((i) => i.severity === 'error')
+        .map((i) => `${i.field}: ${i.message}`);
+      assert.equal(
+        crdProblems.length === 0,
+        result.ok,
+        `CRD: ${crdProblems.join('; ') || 'ok'}; parse(): ${errors.join('; ') || 'ok'}`,
+      );
+    });
+  }
+});
+
+describe('enableGracefulRestart is immutable', () => {
+  const schema = fullSchema('BGPPeer', 'v1beta2');
+  const object = (extra: Record<string, unknown>) => ({
+    apiVersion: 'metallb.io/v1beta2',
+    kind: 'BGPPeer',
+    metadata: {},
+    spec: peer(extra),
+  });
+  const cases: [Record<string, unknown>, Record<string, unknown>, boolean][] = [
+    [{}, {}, true],
+    [{ enableGracefulRestart: true }, { enableGracefulRestart: true }, true],
+    [{ enableGracefulRestart: true }, { enableGracefulRestart: false }, false],
+    [{}, { enableGracefulRestart: true }, false],
+    [{ enableGracefulRestart: true }, {}, false],
+    [{}, { enableGracefulRestart: false }, true],
+    [{ enableGracefulRestart: true }, { enableGracefulRestart: true, peerPort: 180 }, true],
+  ];
+  for (const [before, after, allowed] of cases) {
+    it(`${JSON.stringify(before)} → ${JSON.stringify(after)}: ${allowed ? 'allowed' : 'refused'}`, () => {
+      const problems = validate(schema, object(after), { cel: true, old: object(before) });
+      assert.equal(problems.length === 0, allowed, problems.join('; '));
+    });
+  }
+  it('creation is not a transition', () => {
+    assert.deepEqual(validate(schema, object({ enableGracefulRestart: true }), { cel: true }), []);
+    assert.equal(evalCel('self == oldSelf', true, false), false);
+  });
+});
+
+/** Every YAML document under deploy/, parsed as kubectl would. */
+function deployDocuments(): { file: string; doc: Record<string, unknown> }[] {
+  const out: { file: string; doc: Record<string, unknown> }[] = [];
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith('.yaml')) {
+        for (const d of parseAllDocuments(readFileSync(path, 'utf8'))) {
+          assert.deepEqual('errors' in d ? d.errors : [], [], path);
+          const doc = d.toJS() as Record<string, unknown> | null;
+          if (doc) out.push({ file: path, doc });
+        }
+      }
+    }
+  };
+  walk(join(ROOT, 'deploy'));
+  return out;
+}
+
+interface Container {
+  name: string;
+  image: string;
+  args: string[];
+  env?: { name: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[];
+  ports?: { containerPort: number; protocol: string }[];
+  securityContext?: { capabilities?: { add?: string[] } };
+  volumeMounts?: { name: string; mountPath: string }[];
+}
+interface PodSpec {
+  hostNetwork?: boolean;
+  serviceAccountName: string;
+  containers: Container[];
+  tolerations?: { key: string }[];
+  volumes?: { name: string; secret?: { secretName: string } }[];
+}
+type Workload = {
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  spec: { template: { spec: PodSpec } };
+};
+
+describe('deploy/ manifests', () => {
+  const docs = deployDocuments();
+  const find = (kind: string, name: string) =>
+    docs.find((d) => d.doc.kind === kind && (d.doc.metadata as { name: string }).name === name)?.doc;
+
+  it('every document is a named Kubernetes object; namespaced ones live in metallb-system', () => {
+    const clusterScoped = new Set([
+      'Namespace',
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'CustomResourceDefinition',
+    ]);
+    for (const { file, doc } of docs) {
+      const meta = doc.metadata as { name?: string; namespace?: string };
+      const kind = typeof doc.kind === 'string' ? doc.kind : '';
+      assert.ok(typeof doc.apiVersion === 'string' && kind && meta.name, file);
+      if (!clusterScoped.has(kind)) assert.equal(meta.namespace, NS, `${file}: ${kind} ${meta.name ?? ''}`);
+    }
+  });
+
+  it('the speaker DaemonSet: hostNetwork, capabilities, node name, ports 7472 and 7946/tcp, gossip key, control-plane toleration', () => {
+    const ds = find('DaemonSet', 'speaker') as Workload | undefined;
+    assert.ok(ds, 'no DaemonSet speaker');
+    const pod = ds.spec.template.spec;
+    assert.equal(pod.hostNetwork, true);
+    const c = pod.containers[0]!;
+    assert.equal(c.image, 'ghcr.io/herald-lb/herald:0.1.0');
+    assert.equal(c.args[0], 'speaker');
+    assert.ok(c.args.includes('--node-name=$(NODE_NAME)'));
+    assert.equal(c.env?.find((e) => e.name === 'NODE_NAME')?.valueFrom?.fieldRef?.fieldPath, 'spec.nodeName');
+    assert.deepEqual(c.securityContext?.capabilities?.add?.slice().sort(), ['NET_ADMIN', 'NET_RAW']);
+    assert.deepEqual(
+      c.ports?.map((p) => `${p.containerPort}/${p.protocol}`),
+      ['7472/TCP', '7946/TCP'],
+    );
+    const keyFile = c.args.find((a) => a.startsWith('--gossip-key-file='))?.split('=')[1];
+    const mount = c.volumeMounts?.find((m) => keyFile?.startsWith(`${m.mountPath}/`));
+    assert.equal(pod.volumes?.find((v) => v.name === mount?.name)?.secret?.secretName, 'memberlist');
+    assert.ok(pod.tolerations?.some((t) => t.key === 'node-role.kubernetes.io/control-plane'));
+  });
+
+  it('the controller Deployment runs `herald controller` with metrics on 7472', () => {
+    const deployment = find('Deployment', 'controller') as Workload | undefined;
+    const c = deployment?.spec.template.spec.containers[0];
+    assert.equal(c?.args[0], 'controller');
+    assert.deepEqual(
+      c.ports?.map((p) => p.containerPort),
+      [7472],
+    );
+  });
+
+  it('RBAC grants what the agents read and write, to service accounts that exist', () => {
+    type Rule = { apiGroups: string[]; resources: string[] };
+    const granted = new Set<string>();
+    for (const { doc } of docs.filter((d) => d.doc.kind === 'ClusterRole' || d.doc.kind === 'Role')) {
+      for (const rule of doc.rules as Rule[])
+        for (const g of rule.apiGroups) for (const r of rule.resources) granted.add(`${g}/${r}`);
+    }
+    const needed = [
+      '/services',
+      '/services/status',
+      '/events',
+      'discovery.k8s.io/endpointslices',
+      '/nodes',
+      '/namespaces',
+      '/secrets',
+      '/configmaps',
+      'coordination.k8s.io/leases',
+      'frrk8s.metallb.io/frrconfigurations',
+      'metallb.io/ipaddresspools/status',
+    ];
+    for (const crd of crds) needed.push(`${crd.spec.group}/${crd.spec.names.plural}`);
+    assert.deepEqual(
+      needed.filter((n) => !granted.has(n)),
+      [],
+    );
+    for (const { doc } of docs.filter(
+      (d) => d.doc.kind === 'ClusterRoleBinding' || d.doc.kind === 'RoleBinding',
+    )) {
+      const ref = doc.roleRef as { kind: string; name: string };
+      assert.ok(find(ref.kind, ref.name), `${ref.kind} ${ref.name}`);
+      for (const s of doc.subjects as { name: string }[]) assert.ok(find('ServiceAccount', s.name), s.name);
+    }
+  });
+});
