@@ -24,7 +24,15 @@ const BLOCKS = [
   '10.0.5.0/30',
   '2001:db8:2::/64',
 ];
-const CANDIDATE_IPS = ['10.0.0.1', '10.0.2.255', '10.0.3.0', '10.0.4.1', '10.9.9.9', '2001:db8::1', '2001:db8:1::2'];
+const CANDIDATE_IPS = [
+  '10.0.0.1',
+  '10.0.2.255',
+  '10.0.3.0',
+  '10.0.4.1',
+  '10.9.9.9',
+  '2001:db8::1',
+  '2001:db8:1::2',
+];
 const NAMESPACE_LABELS: Record<string, Labels> = { ns0: { team: 'red' }, ns1: {} };
 const POOL_NAMES = ['p0', 'p1', 'p2', 'p3'];
 
@@ -110,7 +118,10 @@ function toService(spec: ServiceSpec): ServiceModel {
 
 const op = fc.oneof(
   { weight: 6, arbitrary: serviceSpec.map((s) => ({ kind: 'upsert' as const, spec: s })) },
-  { weight: 2, arbitrary: fc.constantFrom('s0', 's1', 's2', 's3').map((n) => ({ kind: 'delete' as const, name: n })) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom('s0', 's1', 's2', 's3').map((n) => ({ kind: 'delete' as const, name: n })),
+  },
   { weight: 1, arbitrary: configSpec.map((c) => ({ kind: 'config' as const, config: c })) },
 );
 
@@ -128,7 +139,8 @@ function selects(pool: Pool, s: ServiceModel): boolean {
     (sa.namespaces.length === 0 && sa.namespaceSelectors.length === 0) ||
     sa.namespaces.includes(s.namespace) ||
     sa.namespaceSelectors.some((sel) => selectorMatches(sel, nsLabels));
-  const svcOk = sa.serviceSelectors.length === 0 || sa.serviceSelectors.some((sel) => selectorMatches(sel, s.labels));
+  const svcOk =
+    sa.serviceSelectors.length === 0 || sa.serviceSelectors.some((sel) => selectorMatches(sel, s.labels));
   return nsOk && svcOk;
 }
 
@@ -162,7 +174,11 @@ function resync(w: World): void {
   }
 }
 
-function checkInvariants(w: World, before: Map<string, { ips: string[]; pool: string }>, touched?: string): void {
+function checkInvariants(
+  w: World,
+  before: Map<string, { ips: string[]; pool: string }>,
+  touched?: string,
+): void {
   const holdings = [...w.allocator.assignments()];
   const byIp = new Map<string, typeof holdings>();
   for (const h of holdings) {
@@ -176,7 +192,11 @@ function checkInvariants(w: World, before: Map<string, { ips: string[]; pool: st
       byIp.set(k, [...(byIp.get(k) ?? []), h]);
     }
     assert.ok(selects(pool, s), `${h.key}: pool ${h.pool} does not select it`);
-    assert.equal(new Set(h.ips.map((ip) => ip.family)).size, h.ips.length, `${h.key}: one address per family`);
+    assert.equal(
+      new Set(h.ips.map((ip) => ip.family)).size,
+      h.ips.length,
+      `${h.key}: one address per family`,
+    );
   }
   for (const [ip, users] of byIp) {
     for (let i = 0; i < users.length; i++) {
@@ -204,7 +224,10 @@ function checkInvariants(w: World, before: Map<string, { ips: string[]; pool: st
 
 function checkRestart(w: World): void {
   const current = snapshot(w.allocator);
-  const withStatus = [...w.services.values()].map((s) => ({ ...s, ingressIPs: current.get(serviceKey(s))?.ips ?? [] }));
+  const withStatus = [...w.services.values()].map((s) => ({
+    ...s,
+    ingressIPs: current.get(serviceKey(s))?.ips ?? [],
+  }));
   // Reverse order on purpose: the pass must not depend on it.
   withStatus.reverse();
   const fresh = new Allocator(w.config);

@@ -61,7 +61,12 @@ const explicit: Case[] = [
     config: small,
     services: [['invalid-request', { loadBalancerIP: '4.3.2.1' }]],
     ips: { 'invalid-request': [] },
-    events: [['AllocationFailed', 'Failed to allocate IP for "default/invalid-request": "4.3.2.1" is not allowed in config']],
+    events: [
+      [
+        'AllocationFailed',
+        'Failed to allocate IP for "default/invalid-request": "4.3.2.1" is not allowed in config',
+      ],
+    ],
   },
   {
     name: 'an explicit IP outside the annotated pool is not compatible',
@@ -80,14 +85,21 @@ const explicit: Case[] = [
     config: small,
     services: [['s', { loadBalancerIP: '10.0.0.1', ips: '10.0.0.1' }]],
     ips: { s: [] },
-    events: [['LoadBalancerFailed', /can not have both metallb.io\/loadBalancerIPs and svc.Spec.LoadBalancerIP/]],
+    events: [
+      ['LoadBalancerFailed', /can not have both metallb.io\/loadBalancerIPs and svc.Spec.LoadBalancerIP/],
+    ],
   },
   {
     name: 'an unparsable requested IP: LoadBalancerFailed',
     config: small,
     services: [['s', { ips: '10.0.0.x' }]],
     ips: { s: [] },
-    events: [['LoadBalancerFailed', 'invalid requested loadbalancer IPs: invalid metallb.io/loadBalancerIPs: "10.0.0.x"']],
+    events: [
+      [
+        'LoadBalancerFailed',
+        'invalid requested loadbalancer IPs: invalid metallb.io/loadBalancerIPs: "10.0.0.x"',
+      ],
+    ],
   },
   {
     name: 'the annotation takes one address per family',
@@ -407,7 +419,12 @@ const sharing: Case[] = [
       ['b', { share: 'k', loadBalancerIP: '10.0.0.1' }],
     ],
     ips: { a: ['10.0.0.1'], b: [] },
-    events: [['AllocationFailed', 'Failed to allocate IP for "default/b": port TCP/80 is already in use on "10.0.0.1"']],
+    events: [
+      [
+        'AllocationFailed',
+        'Failed to allocate IP for "default/b": port TCP/80 is already in use on "10.0.0.1"',
+      ],
+    ],
   },
   {
     name: 'different keys: not shared',
@@ -512,7 +529,10 @@ describe('allocation: lifecycle', () => {
       moved.events.map((e) => e.reason),
       ['ClearAssignment', 'IPAllocated'],
     );
-    assert.match(moved.events[0]?.message ?? '', /current IP for "default\/s1" not allowed by config.*"10.0.0.1" is not allowed/);
+    assert.match(
+      moved.events[0]?.message ?? '',
+      /current IP for "default\/s1" not allowed by config.*"10.0.0.1" is not allowed/,
+    );
     assert.equal(a.assignment('default/s2')?.pool, 'a');
   });
 
@@ -543,7 +563,9 @@ describe('allocation: lifecycle', () => {
     a.release('default/v6');
     const more = a.reconcile(service('p', { ipFamilyPolicy: 'PreferDualStack' }));
     assert.deepEqual(more.ips, ['10.0.0.1', '2001:db8::1']);
-    assert.deepEqual(more.events, [{ type: 'Normal', reason: 'IPAllocated', message: 'Assigned additional IP "2001:db8::1"' }]);
+    assert.deepEqual(more.events, [
+      { type: 'Normal', reason: 'IPAllocated', message: 'Assigned additional IP "2001:db8::1"' },
+    ]);
   });
 
   it('restart: services with addresses in status keep them, whatever the order', () => {

@@ -13,7 +13,11 @@ function entry(first: string, last: string, avoidBuggyIPs = false): EntryIndex {
   const a = parseIp(first);
   const b = parseIp(last);
   assert.ok(a && b);
-  return new EntryIndex('p', { text: `${first}-${last}`, family: a.family, first: a.value, last: b.value, cidrs: [] }, avoidBuggyIPs);
+  return new EntryIndex(
+    'p',
+    { text: `${first}-${last}`, family: a.family, first: a.value, last: b.value, cidrs: [] },
+    avoidBuggyIPs,
+  );
 }
 
 describe('SortedBigints', () => {
@@ -41,7 +45,8 @@ describe('EntryIndex', () => {
   it('finds the lowest unused address by rank, skipping .0 and .255', () => {
     const e = entry('10.0.0.250', '10.0.2.10', true);
     assert.equal(e.lowestUnused(), v4('10.0.0.250'));
-    for (const ip of ['10.0.0.250', '10.0.0.251', '10.0.0.252', '10.0.0.253', '10.0.0.254']) e.markUsed(v4(ip), '');
+    for (const ip of ['10.0.0.250', '10.0.0.251', '10.0.0.252', '10.0.0.253', '10.0.0.254'])
+      e.markUsed(v4(ip), '');
     assert.equal(e.lowestUnused(), v4('10.0.1.1'));
     e.markUsed(v4('10.0.1.2'), '');
     assert.equal(e.lowestUnused(), v4('10.0.1.1'));
@@ -70,16 +75,24 @@ describe('EntryIndex', () => {
 
 describe('huge pools', () => {
   it('allocates from an IPv6 /64 and an IPv4 /8 without enumerating them', () => {
-    const a = new Allocator(pools(pool('v6', ['2001:db8::/64']), pool('v4', ['10.0.0.0/8'], { avoidBuggyIPs: true })));
+    const a = new Allocator(
+      pools(pool('v6', ['2001:db8::/64']), pool('v4', ['10.0.0.0/8'], { avoidBuggyIPs: true })),
+    );
     const started = performance.now();
     for (let i = 0; i < 600; i++) a.reconcile(service(`s${i}`, { ipFamilies: [i % 2 ? 'IPv6' : 'IPv4'] }));
     assert.ok(performance.now() - started < 2000);
-    assert.deepEqual(a.assignment('default/s599')?.ips.map((ip) => ip.value), [v4('2001:db8::') + 299n]);
+    assert.deepEqual(
+      a.assignment('default/s599')?.ips.map((ip) => ip.value),
+      [v4('2001:db8::') + 299n],
+    );
     assert.equal(a.assignment('default/s598')?.pool, 'v4');
     const stats = a.stats();
     assert.equal(stats.find((s) => s.pool === 'v6')?.ipv6.available, 2n ** 64n - 300n);
     assert.equal(stats.find((s) => s.pool === 'v4')?.ipv4.total, 2n ** 24n - 2n * 2n ** 16n);
     // 300 IPv4 addresses from 10.0.0.1 skipping .0/.255: 254 in 10.0.0.x, so the 300th is 10.0.1.46.
-    assert.deepEqual(a.assignment('default/s598')?.ips.map((ip) => ip.value), [v4('10.0.1.46')]);
+    assert.deepEqual(
+      a.assignment('default/s598')?.ips.map((ip) => ip.value),
+      [v4('10.0.1.46')],
+    );
   });
 });

@@ -23,7 +23,8 @@ export function configOf(values: readonly unknown[]): Config {
   return result.config;
 }
 
-export const servicesOf = (values: readonly unknown[]): ServiceModel[] => values.flatMap((v) => readService(v) ?? []);
+export const servicesOf = (values: readonly unknown[]): ServiceModel[] =>
+  values.flatMap((v) => readService(v) ?? []);
 
 export interface PoolOptions {
   autoAssign?: boolean;

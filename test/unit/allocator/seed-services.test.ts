@@ -5,10 +5,21 @@ import { describe, it } from 'node:test';
 import { Allocator, fullPass, type Decision } from '../../../src/core/allocator/index.js';
 import type { Labels } from '../../../src/core/labels.js';
 import { readService } from '../../../src/core/service/model.js';
-import { configOf, fixtureValues, service, serviceObject, servicesOf, type ServiceOptions } from './helpers.js';
+import {
+  configOf,
+  fixtureValues,
+  service,
+  serviceObject,
+  servicesOf,
+  type ServiceOptions,
+} from './helpers.js';
 
 /** One restart-like pass over the fixtures' configuration and Services (plus extra Services). */
-function allocate(fixtures: string[], extra: [string, ServiceOptions][] = [], namespaces: Record<string, Labels> = {}) {
+function allocate(
+  fixtures: string[],
+  extra: [string, ServiceOptions][] = [],
+  namespaces: Record<string, Labels> = {},
+) {
   const values = fixtureValues(...fixtures);
   const allocator = new Allocator(configOf(values));
   const services = [...servicesOf(values), ...extra.map(([name, o]) => service(name, o))];
@@ -36,7 +47,9 @@ describe('seed behaviours (INDEX.md, service-level)', () => {
     const d = allocate(['005', '045']).get('default/doc-example-request-ip');
     assert.deepEqual(d.ips, ['203.0.113.5']);
     assert.equal(d.pool, 'doc-example');
-    assert.deepEqual(d.events, [{ type: 'Normal', reason: 'IPAllocated', message: 'Assigned IP ["203.0.113.5"]' }]);
+    assert.deepEqual(d.events, [
+      { type: 'Normal', reason: 'IPAllocated', message: 'Assigned IP ["203.0.113.5"]' },
+    ]);
   });
 
   it('2. a requested IP outside every pool: pending with the document message', () => {
@@ -66,7 +79,11 @@ describe('seed behaviours (INDEX.md, service-level)', () => {
   });
 
   it('3. a requested IP in another pool than the annotated one is not compatible', () => {
-    const s = fixtureService('045', 0, (o) => ((o.spec as Record<string, unknown>).loadBalancerIP = '172.31.249.87'));
+    const s = fixtureService(
+      '045',
+      0,
+      (o) => ((o.spec as Record<string, unknown>).loadBalancerIP = '172.31.249.87'),
+    );
     const a = new Allocator(configOf(fixtureValues('005', '021')));
     const d = a.reconcile(s);
     assert.deepEqual(d.ips, []);
@@ -80,14 +97,18 @@ describe('seed behaviours (INDEX.md, service-level)', () => {
     const { get } = allocate(['008', '005', '010', '045', '046']);
     assert.deepEqual(get('default/doc-example-request-pool').ips, ['203.0.113.1']);
     assert.equal(get('default/doc-example-request-pool').pool, 'doc-example');
-    const { get: get2 } = allocate(['005', '046'], [['pin', { loadBalancerIP: '203.0.113.1', pool: 'doc-example' }]]);
+    const { get: get2 } = allocate(
+      ['005', '046'],
+      [['pin', { loadBalancerIP: '203.0.113.1', pool: 'doc-example' }]],
+    );
     assert.deepEqual(get2('default/doc-example-request-pool').ips, ['203.0.113.1']);
     assert.deepEqual(get2('default/pin').events[0]?.reason, 'AllocationFailed');
   });
 
   it('5. a pool that does not exist: address from an auto-assign pool, and a warning naming it', () => {
     const s = fixtureService('046', 0, (o) => {
-      (o.metadata as { annotations: Record<string, string> }).annotations['metallb.io/address-pool'] = 'no-such-pool';
+      (o.metadata as { annotations: Record<string, string> }).annotations['metallb.io/address-pool'] =
+        'no-such-pool';
     });
     const a = new Allocator(configOf(fixtureValues('009', '005')));
     const d = a.reconcile(s);
@@ -157,7 +178,8 @@ describe('seed behaviours (INDEX.md, service-level)', () => {
   });
 
   it('9. 048 with an address of doc-example: both Services share it', () => {
-    const patch = (o: Record<string, unknown>) => ((o.spec as Record<string, unknown>).loadBalancerIP = '203.0.113.7');
+    const patch = (o: Record<string, unknown>) =>
+      ((o.spec as Record<string, unknown>).loadBalancerIP = '203.0.113.7');
     const a = new Allocator(configOf(fixtureValues('005')));
     const http = a.reconcile(fixtureService('048', 0, patch));
     const https = a.reconcile(fixtureService('048', 1, patch));
@@ -173,7 +195,12 @@ describe('seed behaviours (INDEX.md, service-level)', () => {
   });
 
   it('10. TCP and UDP Services with the same key, selector and loadBalancerIP share one address', () => {
-    const common = { share: 'dns', loadBalancerIP: '203.0.113.9', externalTrafficPolicy: 'Local', selector: { app: 'dns' } };
+    const common = {
+      share: 'dns',
+      loadBalancerIP: '203.0.113.9',
+      externalTrafficPolicy: 'Local',
+      selector: { app: 'dns' },
+    };
     const values = [
       ...fixtureValues('005'),
       serviceObject('dns-tcp', { ...common, ports: [{ protocol: 'TCP', port: 53 }] }),
