@@ -1,0 +1,389 @@
+// The membership actor: SWIM failure detection with Lifeguard's refinements, driving one
+// member machine per remote speaker. It talks to the network only through a MembershipTransport
+// and to time only through a Clock, so tests run it on a fake network and a simulated clock.
+import { LocalHealth } from '../core/membership/health.js';
+import { ProbeTargets, shuffleWith } from '../core/membership/targets.js';
+import { mergeContact } from '../core/membership/contact.js';
+import { expectedConfirmations, type MembershipTiming } from '../core/membership/timing.js';
+import type { MemberDigest, MemberUpdate, SwimReply, SwimRequest } from '../core/membership/wire.js';
+import type { Clock } from '../ports/clock.js';
+import type { MemberContact, MembershipTransport } from '../ports/membership-transport.js';
+
+export type MemberState = 'alive' | 'suspect' | 'dead' | 'left';
+
+/** A member machine as the actor sees it (see actors/member-tracker.ts). */
+export interface MemberTracker {
+  readonly state: MemberState;
+  readonly incarnation: number;
+  send(event: MemberEvent): void;
+  stop(): void;
+}
+
+export type MemberEvent =
+  | { type: 'member.alive'; incarnation: number; from: string }
+  | { type: 'member.suspect'; incarnation: number; from: string }
+  | { type: 'member.dead'; incarnation: number; from: string }
+  | { type: 'member.left'; incarnation: number }
+  | { type: 'member.probe.failed' }
+  | { type: 'member.probe.ok' };
+
+export interface MemberChange {
+  readonly node: string;
+  readonly from: MemberState | 'unknown';
+  readonly to: MemberState;
+  readonly reason: string;
+  readonly incarnation: number;
+}
+
+export interface MemberTrackerInit {
+  readonly node: string;
+  readonly self: string;
+  readonly incarnation: number;
+  readonly expectedConfirmations: () => number;
+  readonly onChange: (to: MemberState, reason: string, incarnation: number) => void;
+}
+
+export interface MembershipDeps {
+  readonly self: string;
+  readonly transport: MembershipTransport;
+  readonly clock: Clock;
+  readonly timing: MembershipTiming;
+  /** `host:port` addresses to join through (and to retry, so partitions heal). */
+  readonly seeds: readonly string[];
+  readonly createTracker: (init: MemberTrackerInit) => MemberTracker;
+  readonly random?: () => number;
+}
+
+interface Member {
+  readonly tracker: MemberTracker;
+  contact: MemberContact;
+}
+
+export class MembershipActor {
+  private incarnation = 0;
+  private seq = 0;
+  private running = false;
+  private readonly members = new Map<string, Member>();
+  private readonly health: LocalHealth;
+  private readonly targets: ProbeTargets;
+  private readonly listeners = new Set<(change: MemberChange) => void>();
+  private readonly timers = new Set<unknown>();
+  private readonly random: () => number;
+
+  constructor(private readonly deps: MembershipDeps) {
+    this.health = new LocalHealth(deps.timing.maxLocalHealth);
+    this.random = deps.random ?? Math.random;
+    this.targets = new ProbeTargets(shuffleWith(this.random));
+  }
+
+  /** Nodes that count as alive for election: this one plus every member alive or suspect. */
+  aliveNodes(): Set<string> {
+    const out = new Set([this.deps.self]);
+    for (const [node, m] of this.members)
+      if (m.tracker.state === 'alive' || m.tracker.state === 'suspect') out.add(node);
+    return out;
+  }
+
+  memberStates(): Map<string, { state: MemberState; incarnation: number }> {
+    const out = new Map<string, { state: MemberState; incarnation: number }>();
+    for (const [node, m] of this.members)
+      out.set(node, { state: m.tracker.state, incarnation: m.tracker.incarnation });
+    return out;
+  }
+
+  private isRunning(): boolean {
+    return this.running;
+  }
+
+  get localHealth(): number {
+    return this.health.value;
+  }
+
+  onChange(listener: (change: MemberChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    await this.deps.transport.start({
+      onRequest: (request, contact) => this.answer(request, contact),
+      onUpdate: (update) => this.apply(update),
+      onDisconnected: (node) => this.schedule(0, () => this.probe(node)),
+    });
+    await this.announceSelf();
+    await Promise.all(this.deps.seeds.map((seed) => this.pushPullSeed(seed)));
+    this.schedule(this.health.scale(this.deps.timing.probeIntervalMs), () => this.probeRound());
+    this.schedule(this.deps.timing.pushPullIntervalMs, () => this.antiEntropy());
+  }
+
+  /** Graceful leave: tell everyone, give the message a moment, close. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    for (const t of this.timers) this.deps.clock.clearTimeout(t);
+    this.timers.clear();
+    await this.deps.transport.broadcast(this.update('left', this.deps.self, this.incarnation));
+    await new Promise<void>((resolve) =>
+      this.deps.clock.setTimeout(() => resolve(), this.deps.timing.leaveFlushMs),
+    );
+    for (const m of this.members.values()) m.tracker.stop();
+    await this.deps.transport.stop();
+  }
+
+  private schedule(delayMs: number, task: () => Promise<void>): void {
+    if (!this.running) return;
+    const id = this.deps.clock.setTimeout(() => {
+      this.timers.delete(id);
+      if (this.running) void task();
+    }, delayMs);
+    this.timers.add(id);
+  }
+
+  private async probeRound(): Promise<void> {
+    const candidates = [...this.members]
+      .filter(([, m]) => m.tracker.state === 'alive' || m.tracker.state === 'suspect')
+      .map(([n]) => n);
+    const round = this.targets.take(candidates, this.deps.timing.probeFanout);
+    this.schedule(this.health.scale(this.deps.timing.probeIntervalMs), () => this.probeRound());
+    await Promise.all(round.map((node) => this.probe(node)));
+  }
+
+  /** One SWIM probe: direct ping, then ping-req through k others; the verdict goes to the machine. */
+  private async probe(node: string): Promise<void> {
+    const member = this.members.get(node);
+    if (!member || !this.running || member.tracker.state === 'dead' || member.tracker.state === 'left')
+      return;
+    const timeout = this.health.scale(this.deps.timing.probeTimeoutMs);
+    const direct = await this.deps.transport.request(
+      member.contact,
+      { type: 'ping', from: this.deps.self, seq: this.seq++ },
+      timeout,
+    );
+    if (direct?.type === 'ack') {
+      this.probeSucceeded(member, direct.incarnation);
+      return;
+    }
+    const helpers = this.pickHelpers(node);
+    const indirect = await Promise.all(
+      helpers.map((helper) =>
+        this.deps.transport.request(
+          helper.contact,
+          { type: 'ping-req', from: this.deps.self, seq: this.seq++, target: node, timeoutMs: timeout },
+          timeout * 2,
+        ),
+      ),
+    );
+    const ack = indirect.find((r) => r?.type === 'ack');
+    if (ack?.type === 'ack') {
+      this.probeSucceeded(member, ack.incarnation);
+      return;
+    }
+    // Lifeguard: if helpers could not even answer with a nack, the problem may be ours.
+    if (!indirect.some((r) => r?.type === 'nack')) this.health.worsen();
+    // stop() may have run while we awaited the probes.
+    if (this.isRunning()) member.tracker.send({ type: 'member.probe.failed' });
+  }
+
+  private probeSucceeded(member: Member, incarnation: number): void {
+    this.health.improve();
+    member.tracker.send({ type: 'member.alive', incarnation, from: this.deps.self });
+    member.tracker.send({ type: 'member.probe.ok' });
+  }
+
+  private pickHelpers(target: string): Member[] {
+    const others = [...this.members]
+      .filter(([n, m]) => n !== target && m.tracker.state === 'alive')
+      .map(([, m]) => m);
+    return shuffleWith(this.random)(others).slice(0, this.deps.timing.indirectChecks);
+  }
+
+  private async answer(request: SwimRequest, contact: MemberContact): Promise<SwimReply> {
+    switch (request.type) {
+      case 'ping':
+        this.learn(contact);
+        return { type: 'ack', from: this.deps.self, seq: request.seq, incarnation: this.incarnation };
+      case 'ping-req': {
+        const target = this.members.get(request.target);
+        const reply = target
+          ? await this.deps.transport.request(
+              target.contact,
+              { type: 'ping', from: this.deps.self, seq: this.seq++ },
+              request.timeoutMs,
+            )
+          : undefined;
+        return reply?.type === 'ack'
+          ? { type: 'ack', from: request.target, seq: request.seq, incarnation: reply.incarnation }
+          : { type: 'nack', from: this.deps.self, seq: request.seq };
+      }
+      case 'push-pull':
+        this.learn(contact);
+        this.merge(request.members);
+        return { type: 'push-pull', from: this.deps.self, members: this.digest() };
+    }
+  }
+
+  private learn(contact: MemberContact): void {
+    this.deps.transport.remember(contact);
+    const member = this.members.get(contact.node);
+    if (member) member.contact = mergeContact(member.contact, contact);
+  }
+
+  /** Applies a disseminated update (or a digest entry treated as one). */
+  private apply(update: MemberUpdate): void {
+    if (update.node === this.deps.self) {
+      this.refuteIfNeeded(update.kind, update.incarnation);
+      return;
+    }
+    const contact = { node: update.node, peerId: update.peerId, addrs: update.addrs };
+    let member = this.members.get(update.node);
+    if (!member) {
+      if (update.kind !== 'alive' && update.kind !== 'suspect') return;
+      member = this.addMember(contact, update.incarnation);
+    } else if (update.peerId || update.addrs) {
+      member.contact = mergeContact(member.contact, contact);
+    }
+    this.deps.transport.remember(member.contact);
+    switch (update.kind) {
+      case 'alive':
+        member.tracker.send({ type: 'member.alive', incarnation: update.incarnation, from: update.from });
+        break;
+      case 'suspect':
+        member.tracker.send({ type: 'member.suspect', incarnation: update.incarnation, from: update.from });
+        break;
+      case 'dead':
+        member.tracker.send({ type: 'member.dead', incarnation: update.incarnation, from: update.from });
+        break;
+      case 'left':
+        member.tracker.send({ type: 'member.left', incarnation: update.incarnation });
+        break;
+    }
+  }
+
+  /** Someone thinks we are suspect or dead: outbid them with a higher incarnation. */
+  private refuteIfNeeded(kind: MemberUpdate['kind'], incarnation: number): void {
+    if ((kind !== 'suspect' && kind !== 'dead') || incarnation < this.incarnation || !this.running) return;
+    this.incarnation = incarnation + 1;
+    this.health.worsen();
+    void this.announceSelf();
+  }
+
+  private addMember(contact: MemberContact, incarnation: number): Member {
+    const node = contact.node;
+    const tracker = this.deps.createTracker({
+      node,
+      self: this.deps.self,
+      incarnation,
+      expectedConfirmations: () => expectedConfirmations(this.deps.timing, this.aliveNodes().size),
+      onChange: (to, reason, inc) => this.changed(node, to, reason, inc),
+    });
+    const member: Member = { tracker, contact };
+    this.members.set(node, member);
+    this.emit({ node, from: 'unknown', to: tracker.state, reason: 'discovered', incarnation });
+    return member;
+  }
+
+  private readonly lastState = new Map<string, MemberState>();
+
+  private changed(node: string, to: MemberState, reason: string, incarnation: number): void {
+    const from = this.lastState.get(node) ?? 'unknown';
+    this.lastState.set(node, to);
+    if (from === to) return;
+    this.emit({ node, from, to, reason, incarnation });
+    // Our own verdicts are news for everyone else.
+    if (to === 'suspect' && reason === 'probeFailed')
+      void this.deps.transport.broadcast(this.update('suspect', node, incarnation));
+    if (to === 'dead' && reason === 'suspicionTimeout')
+      void this.deps.transport.broadcast(this.update('dead', node, incarnation));
+  }
+
+  private emit(change: MemberChange): void {
+    if (change.from === 'unknown') this.lastState.set(change.node, change.to);
+    for (const listener of this.listeners) listener(change);
+  }
+
+  private update(kind: MemberUpdate['kind'], node: string, incarnation: number): MemberUpdate {
+    const self = node === this.deps.self ? this.deps.transport.self : undefined;
+    return {
+      kind,
+      node,
+      incarnation,
+      from: this.deps.self,
+      ...(self?.peerId ? { peerId: self.peerId } : {}),
+      ...(self?.addrs ? { addrs: [...self.addrs] } : {}),
+    };
+  }
+
+  private async announceSelf(): Promise<void> {
+    await this.deps.transport.broadcast(this.update('alive', this.deps.self, this.incarnation));
+  }
+
+  private digest(): MemberDigest[] {
+    const self = this.deps.transport.self;
+    const out: MemberDigest[] = [
+      {
+        node: this.deps.self,
+        incarnation: this.incarnation,
+        state: 'alive',
+        ...(self.peerId ? { peerId: self.peerId } : {}),
+        ...(self.addrs ? { addrs: [...self.addrs] } : {}),
+      },
+    ];
+    for (const [node, m] of this.members) {
+      out.push({
+        node,
+        incarnation: m.tracker.incarnation,
+        state: m.tracker.state,
+        ...(m.contact.peerId ? { peerId: m.contact.peerId } : {}),
+        ...(m.contact.addrs ? { addrs: [...m.contact.addrs] } : {}),
+      });
+    }
+    return out;
+  }
+
+  private merge(digests: readonly MemberDigest[]): void {
+    for (const d of digests) {
+      this.apply({
+        kind: d.state,
+        node: d.node,
+        incarnation: d.incarnation,
+        from: this.deps.self,
+        ...(d.peerId ? { peerId: d.peerId } : {}),
+        ...(d.addrs ? { addrs: d.addrs } : {}),
+      });
+    }
+  }
+
+  private async pushPullSeed(seed: string): Promise<void> {
+    const reply = await this.deps.transport.requestSeed(
+      seed,
+      { type: 'push-pull', from: this.deps.self, members: this.digest() },
+      this.deps.timing.probeTimeoutMs * 4,
+    );
+    if (reply?.type === 'push-pull') this.merge(reply.members);
+  }
+
+  /** Push-pull with one random live member and one seed: repairs lost updates, heals partitions. */
+  private async antiEntropy(): Promise<void> {
+    this.schedule(this.deps.timing.pushPullIntervalMs, () => this.antiEntropy());
+    const live = [...this.members.values()].filter((m) => m.tracker.state === 'alive');
+    const peer = live[Math.floor(this.random() * live.length)];
+    const seed = this.deps.seeds[Math.floor(this.random() * this.deps.seeds.length)];
+    const tasks: Promise<void>[] = [];
+    if (peer) {
+      tasks.push(
+        this.deps.transport
+          .request(
+            peer.contact,
+            { type: 'push-pull', from: this.deps.self, members: this.digest() },
+            this.deps.timing.probeTimeoutMs * 4,
+          )
+          .then((reply) => {
+            if (reply?.type === 'push-pull') this.merge(reply.members);
+          }),
+      );
+    }
+    if (seed !== undefined) tasks.push(this.pushPullSeed(seed));
+    await Promise.all(tasks);
+  }
+}

@@ -1,0 +1,63 @@
+// Failure-detection timings. The arithmetic behind the defaults is in
+// docs/design/0003-membership.md; every value can be overridden from configuration.
+
+export interface MembershipTiming {
+  /** How often each speaker probes (scaled by local health, see health.ts). */
+  readonly probeIntervalMs: number;
+  /** How many members one probe round covers (all of them in clusters this small or smaller). */
+  readonly probeFanout: number;
+  /** How long to wait for a direct ack, and again for the indirect ones. */
+  readonly probeTimeoutMs: number;
+  /** Members asked to probe a target that did not answer us directly. */
+  readonly indirectChecks: number;
+  /** Suspicion lasts between min and max; independent confirmations shorten it (Lifeguard). */
+  readonly suspicionMinMs: number;
+  readonly suspicionMaxMs: number;
+  /** Confirmations that bring suspicion down to its minimum. */
+  readonly suspicionConfirmations: number;
+  /** Full state exchange with a random member and a seed: heals partitions, repairs lost updates. */
+  readonly pushPullIntervalMs: number;
+  /** Ceiling of the local health multiplier (Lifeguard "LHM"). */
+  readonly maxLocalHealth: number;
+  /** Time given to the leave broadcast before the transport closes. */
+  readonly leaveFlushMs: number;
+}
+
+/** Herald's default: sub-second detection in small clusters on a LAN. */
+export const FAST_TIMING: MembershipTiming = {
+  probeIntervalMs: 200,
+  probeFanout: 4,
+  probeTimeoutMs: 120,
+  indirectChecks: 2,
+  suspicionMinMs: 250,
+  suspicionMaxMs: 1500,
+  suspicionConfirmations: 2,
+  pushPullIntervalMs: 1000,
+  maxLocalHealth: 8,
+  leaveFlushMs: 100,
+};
+
+/** memberlist's LAN defaults, for comparison and for clusters on slow networks. */
+export const MEMBERLIST_LAN_TIMING: MembershipTiming = {
+  probeIntervalMs: 1000,
+  probeFanout: 1,
+  probeTimeoutMs: 500,
+  indirectChecks: 3,
+  suspicionMinMs: 4000,
+  suspicionMaxMs: 24_000,
+  suspicionConfirmations: 2,
+  pushPullIntervalMs: 30_000,
+  maxLocalHealth: 8,
+  leaveFlushMs: 200,
+};
+
+export const TIMING_PROFILES = { fast: FAST_TIMING, lan: MEMBERLIST_LAN_TIMING } as const;
+
+/**
+ * Expected independent confirmations for a new suspicion: memberlist's rule, none in a cluster
+ * too small to have them (the suspicion then lasts its minimum).
+ */
+export function expectedConfirmations(timing: MembershipTiming, liveMembers: number): number {
+  const others = liveMembers - 2;
+  return others < timing.suspicionConfirmations ? 0 : timing.suspicionConfirmations;
+}

@@ -1,0 +1,88 @@
+// The libp2p transport on loopback: request/response, seed contact, gossipsub broadcast, and the
+// private network refusing a speaker with another key.
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import type { MemberUpdate, SwimRequest } from '../../src/core/membership/wire.js';
+import { Libp2pTransport } from '../../src/gossip/libp2p-transport.js';
+import { pskFromSecret } from '../../src/gossip/psk.js';
+import type { TransportHandlers } from '../../src/ports/membership-transport.js';
+import { freePorts } from './ports.js';
+
+function recorder(node: string) {
+  const updates: MemberUpdate[] = [];
+  const requests: SwimRequest[] = [];
+  const handlers: TransportHandlers = {
+    onRequest: (request) => {
+      requests.push(request);
+      return Promise.resolve({
+        type: 'ack',
+        from: node,
+        seq: request.type === 'push-pull' ? 0 : request.seq,
+        incarnation: 7,
+      });
+    },
+    onUpdate: (u) => updates.push(u),
+    onDisconnected: () => undefined,
+  };
+  return { updates, requests, handlers };
+}
+
+const waitFor = async (check: () => boolean, ms = 3000): Promise<void> => {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+describe('libp2p membership transport (loopback)', async () => {
+  const [pa, pb, pc] = await freePorts(3);
+  const key = pskFromSecret('test-secret');
+  const a = new Libp2pTransport({ node: 'a', listen: `127.0.0.1:${pa}`, psk: key });
+  const b = new Libp2pTransport({ node: 'b', listen: `127.0.0.1:${pb}`, psk: key });
+  const intruder = new Libp2pTransport({
+    node: 'x',
+    listen: `127.0.0.1:${pc}`,
+    psk: pskFromSecret('another-secret'),
+  });
+  const ra = recorder('a');
+  const rb = recorder('b');
+  await a.start(ra.handlers);
+  await b.start(rb.handlers);
+  await intruder.start(recorder('x').handlers);
+  after(async () => Promise.all([a.stop(), b.stop(), intruder.stop()]));
+
+  it('contacts a seed by address and learns its peer id', async () => {
+    const reply = await b.requestSeed(`127.0.0.1:${pa}`, { type: 'ping', from: 'b', seq: 1 }, 3000);
+    assert.deepEqual(reply, { type: 'ack', from: 'a', seq: 1, incarnation: 7 });
+    assert.equal(ra.requests[0]?.type, 'ping');
+  });
+
+  it('answers requests by node name once the contact is known', async () => {
+    a.remember({ node: 'b', peerId: b.self.peerId, addrs: b.self.addrs });
+    const reply = await a.request({ node: 'b' }, { type: 'ping', from: 'a', seq: 2 }, 3000);
+    assert.equal(reply?.type, 'ack');
+    assert.equal(reply.from, 'b');
+  });
+
+  it('disseminates updates over gossipsub', async () => {
+    await waitFor(() => {
+      void a.broadcast({ kind: 'suspect', node: 'c', incarnation: 3, from: 'a' });
+      return rb.updates.length > 0;
+    });
+    assert.deepEqual(rb.updates[0], { kind: 'suspect', node: 'c', incarnation: 3, from: 'a' });
+  });
+
+  it('refuses a speaker without the key', async () => {
+    const reply = await intruder.requestSeed(`127.0.0.1:${pa}`, { type: 'ping', from: 'x', seq: 1 }, 1500);
+    assert.equal(reply, undefined);
+    assert.ok(!ra.requests.some((r) => r.from === 'x'));
+  });
+
+  it('times out instead of hanging on an unreachable member', async () => {
+    const started = Date.now();
+    const reply = await a.requestSeed('127.0.0.1:1', { type: 'ping', from: 'a', seq: 3 }, 300);
+    assert.equal(reply, undefined);
+    assert.ok(Date.now() - started < 2000);
+  });
+});
