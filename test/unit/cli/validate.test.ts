@@ -39,7 +39,7 @@ describe('herald validate', () => {
       'message',
     ]);
     assert.equal(entries[0]?.severity, 'warning');
-    assert.equal(entries[0]?.kind, 'AddressPool');
+    assert.equal(entries[0].kind, 'AddressPool');
   });
 
   it('exits 1 when there are errors and names the file, object and field in text output', () => {
