@@ -26,6 +26,15 @@ export interface Decision {
 const sameIps = (a: readonly Ip[], b: readonly Ip[]): boolean =>
   a.length === b.length && a.every((x) => b.some((y) => y.family === x.family && y.value === x.value));
 
+/** The holding already records exactly this claim (the common case of a reconcile). */
+const sameClaim = (held: Holding, ips: readonly Ip[], claim: AllocationRequest): boolean =>
+  held.sharing === claim.sharing &&
+  held.backend === claim.backend &&
+  held.ips.length === ips.length &&
+  held.ips.every((ip, i) => ip.family === ips[i]?.family && ip.value === ips[i].value) &&
+  held.ports.length === claim.ports.length &&
+  held.ports.every((p, i) => p === claim.ports[i]);
+
 const quoted = (ips: readonly Ip[]): string => quoteIps(ips.map(formatIp));
 
 export class Allocator {
@@ -159,7 +168,7 @@ export class Allocator {
 
   private decision(key: string, out: AllocatorEvent[]): Decision {
     const holding = this.usage.holding(key);
-    return { key, ips: (holding?.ips ?? []).map(formatIp), pool: holding?.pool, events: out };
+    return { key, ips: holding?.texts ?? [], pool: holding?.pool, events: out };
   }
 
   /** Gives `ips` to the service if configuration and sharing allow it (MetalLB's Assign). */
@@ -169,12 +178,15 @@ export class Allocator {
     if (!compatible(pool.pool, who)) return `pool ${pool.pool.name} not compatible for ip assignment`;
     if (ips.length > 2) return `more than two addresses ${quoted(ips)}`;
     if (ips.length === 2 && ips[0]?.family === ips[1]?.family) return `${quoted(ips)} has the same family`;
+    const { key, sharing, backend, ports } = request;
+    const held = this.usage.holding(key);
+    if (held && held.pool === pool.pool.name && sameClaim(held, ips, request)) return undefined;
     for (const ip of ips) {
-      const problem = this.usage.conflict(request.key, ip, request);
+      const problem = this.usage.conflict(key, ip, request);
       if (problem !== undefined) return problem;
     }
-    const { key, sharing, backend, ports } = request;
-    this.usage.add({ key, pool: pool.pool.name, ips, sharing, backend, ports }, (ip) =>
+    const texts = ips.map(formatIp);
+    this.usage.add({ key, pool: pool.pool.name, ips, texts, sharing, backend, ports }, (ip) =>
       this.pools.entryFor(ip),
     );
     return undefined;

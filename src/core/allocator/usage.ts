@@ -16,6 +16,8 @@ export interface Holding extends Claim {
   readonly pool: string;
   /** In status order (primary family first). */
   readonly ips: readonly Ip[];
+  /** The same, as text. */
+  readonly texts: readonly string[];
 }
 
 interface AddressUse {
@@ -27,8 +29,6 @@ interface AddressUse {
   /** `TCP/80` → service key. */
   readonly ports: Map<string, string>;
 }
-
-const ipKey = (ip: Ip): string => `${ip.family}/${ip.value}`;
 
 function sharingProblem(existing: Pick<Claim, 'sharing' | 'backend'>, wanted: Claim): string | undefined {
   if (existing.sharing === '') return 'existing service does not allow sharing';
@@ -44,7 +44,13 @@ function sharingProblem(existing: Pick<Claim, 'sharing' | 'backend'>, wanted: Cl
 
 export class Usage {
   private readonly held = new Map<string, Holding>();
-  private readonly addresses = new Map<string, AddressUse>();
+  /** Per family, address value → its use. */
+  private readonly v4 = new Map<bigint, AddressUse>();
+  private readonly v6 = new Map<bigint, AddressUse>();
+
+  private use(ip: Ip): AddressUse | undefined {
+    return (ip.family === 4 ? this.v4 : this.v6).get(ip.value);
+  }
 
   holding(key: string): Holding | undefined {
     return this.held.get(key);
@@ -56,12 +62,12 @@ export class Usage {
 
   /** Services other than `key` on `ip`. */
   usersOf(ip: Ip): readonly string[] {
-    return [...(this.addresses.get(ipKey(ip))?.users ?? [])];
+    return [...(this.use(ip)?.users ?? [])];
   }
 
   /** Why `key` may not use `ip` with `claim` (MetalLB's checkSharing), or undefined. */
   conflict(key: string, ip: Ip, claim: Claim): string | undefined {
-    const use = this.addresses.get(ipKey(ip));
+    const use = this.use(ip);
     if (!use || use.users.size === 0) return undefined;
     if (sharingProblem(use, claim) !== undefined) {
       const others = [...use.users].filter((u) => u !== key);
@@ -80,8 +86,7 @@ export class Usage {
     this.remove(holding.key);
     this.held.set(holding.key, holding);
     for (const ip of holding.ips) {
-      const k = ipKey(ip);
-      let use = this.addresses.get(k);
+      let use = this.use(ip);
       if (!use) {
         use = {
           ip,
@@ -91,7 +96,7 @@ export class Usage {
           users: new Set(),
           ports: new Map(),
         };
-        this.addresses.set(k, use);
+        (ip.family === 4 ? this.v4 : this.v6).set(ip.value, use);
       } else {
         use.entry?.markFree(ip.value, use.sharing);
         use.sharing = holding.sharing;
@@ -108,14 +113,13 @@ export class Usage {
     if (!holding) return undefined;
     this.held.delete(key);
     for (const ip of holding.ips) {
-      const k = ipKey(ip);
-      const use = this.addresses.get(k);
+      const use = this.use(ip);
       if (!use) continue;
       use.users.delete(key);
       for (const port of holding.ports) if (use.ports.get(port) === key) use.ports.delete(port);
       if (use.users.size === 0) {
         use.entry?.markFree(ip.value, use.sharing);
-        this.addresses.delete(k);
+        (ip.family === 4 ? this.v4 : this.v6).delete(ip.value);
       }
     }
     return holding;
@@ -128,7 +132,8 @@ export class Usage {
   reindex(pools: PoolIndex): Holding[] {
     const all = [...this.held.values()];
     this.held.clear();
-    this.addresses.clear();
+    this.v4.clear();
+    this.v6.clear();
     const orphans: Holding[] = [];
     for (const holding of all) {
       const pool = pools.poolFor(holding.ips);

@@ -33,16 +33,18 @@ function check(c: Case): void {
   const decisions = run(c);
   for (const [name, ips] of Object.entries(c.ips)) assert.deepEqual(decisions.get(name)?.ips, ips, name);
   const last = decisions.get(c.services.at(-1)?.[0] ?? '');
+  assert.ok(last);
   if (c.events) {
-    assert.equal(last?.events.length, c.events.length, JSON.stringify(last?.events));
+    assert.equal(last.events.length, c.events.length, JSON.stringify(last.events));
     c.events.forEach(([reason, message], i) => {
-      const e = last?.events[i];
-      assert.equal(e?.reason, reason);
+      const e = last.events[i];
+      assert.ok(e);
+      assert.equal(e.reason, reason);
       if (typeof message === 'string') assert.equal(e.message, message);
-      else assert.match(e?.message ?? '', message);
+      else assert.match(e.message, message);
     });
   }
-  if (c.pool !== undefined) assert.equal(last?.pool, c.pool);
+  if (c.pool !== undefined) assert.equal(last.pool, c.pool);
 }
 
 const small = pools(pool('a', ['10.0.0.1-10.0.0.3']));

@@ -61,8 +61,9 @@ describe('herald allocate', () => {
       'Failed to allocate IP for "default/service-https": "172.31.249.7" is not allowed in config',
     );
     const docExample = out.pools.find((p) => p.name === 'doc-example');
-    assert.equal(docExample?.assignedIPv4, 3);
-    assert.equal(docExample?.availableIPv4, 18);
+    assert.ok(docExample);
+    assert.equal(docExample.assignedIPv4, 3);
+    assert.equal(docExample.availableIPv4, 18);
   });
 
   it('keeps addresses from status first, then allocates the rest in file order', () => {
