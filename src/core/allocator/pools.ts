@@ -2,7 +2,7 @@
 // every entry findable by address, and the order in which pools serve automatic allocation.
 import type { Labels } from '../labels.js';
 import { anySelectorMatches } from '../labels.js';
-import type { Ip, IpFamily } from '../net/ip.js';
+import type { Ip } from '../net/ip.js';
 import type { Pool } from '../config/types.js';
 import { EntryIndex } from './entry.js';
 
@@ -38,10 +38,6 @@ export class PoolIndex {
       (pool.serviceAllocation ? this.pinnable : this.plain).push(indexed);
     }
     this.sorted.sort((a, b) => a.family - b.family || (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
-  }
-
-  get empty(): boolean {
-    return this.byName.size === 0;
   }
 
   /** The entry holding `ip` (allocatable there), or undefined. */
@@ -92,6 +88,3 @@ export function compatible(pool: Pool, who: Requester): boolean {
   }
   return anySelectorMatches(sa.serviceSelectors, who.labels);
 }
-
-export const familyEntries = (pool: IndexedPool, family: IpFamily): EntryIndex[] =>
-  pool.entries.filter((e) => e.family === family);

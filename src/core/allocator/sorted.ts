@@ -9,10 +9,6 @@ export class SortedBigints {
     return this.values.length;
   }
 
-  at(index: number): bigint | undefined {
-    return this.values[index];
-  }
-
   /** Index of the first value >= `value` (size when there is none). */
   lowerBound(value: bigint): number {
     let lo = 0;

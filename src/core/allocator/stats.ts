@@ -1,6 +1,6 @@
 // Per-pool statistics for IPAddressPool status (assignedIPv4, availableIPv4, …) and the
 // metrics metallb_allocator_addresses_total / metallb_allocator_addresses_in_use_total.
-// Totals are bigints (an IPv6 /64 holds 2^64 addresses); `toMetricNumber` clamps for gauges.
+// Totals are bigints (an IPv6 /64 holds 2^64 addresses); `toMetricNumber` converts for gauges.
 import type { IpFamily } from '../net/ip.js';
 import type { PoolIndex } from './pools.js';
 

@@ -60,11 +60,6 @@ export class Usage {
     return this.held.values();
   }
 
-  /** Services other than `key` on `ip`. */
-  usersOf(ip: Ip): readonly string[] {
-    return [...(this.use(ip)?.users ?? [])];
-  }
-
   /** Why `key` may not use `ip` with `claim` (MetalLB's checkSharing), or undefined. */
   conflict(key: string, ip: Ip, claim: Claim): string | undefined {
     const use = this.use(ip);
