@@ -111,7 +111,8 @@ export function readRequest(service: ServiceModel): RequestResult {
 /** True when the families of `ips` do not fit the request (MetalLB's serviceFamilyChanged). */
 export function familiesChanged(request: AllocationRequest, ips: readonly Ip[]): boolean {
   const have = new Set(ips.map((ip) => ip.family));
-  if (!request.familiesDeclared) return have.size !== 1;
+  // Nothing declared and nothing requested: any one family (the Service is single-stack).
+  if (!request.familiesDeclared && !request.explicit) return have.size !== 1;
   const want = new Set(request.families);
   if (have.size === want.size && [...have].every((f) => want.has(f))) return false;
   return !(request.policy === 'PreferDualStack' && want.size === 2 && have.size === 1);

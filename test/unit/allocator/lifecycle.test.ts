@@ -2,7 +2,7 @@
 // requests, PreferDualStack growing a second family, and restarts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Allocator } from '../../../src/core/allocator/index.js';
+import { Allocator, fullPass } from '../../../src/core/allocator/index.js';
 import { poolObject as pool, pools, service } from './helpers.js';
 
 const small = pools(pool('a', ['10.0.0.1-10.0.0.3']));
@@ -110,6 +110,21 @@ describe('allocation: lifecycle', () => {
     assert.deepEqual(
       d.events.map((e) => e.reason),
       ['ClearAssignment', 'IPAllocated'],
+    );
+  });
+});
+
+describe('allocation: restart regressions', () => {
+  it('a dual-stack explicit request on a Service that declares no families is restored', () => {
+    const config = pools(pool('p', ['10.0.0.0/30', '2001:db8::1/128']));
+    const explicit = service('s7', { ips: '10.0.0.1,2001:db8::1', ingress: ['10.0.0.1', '2001:db8::1'] });
+    const prefer = service('p', { ipFamilyPolicy: 'PreferDualStack', ingress: ['10.0.0.2'] });
+    const a = new Allocator(config);
+    assert.equal(a.restore(explicit), true);
+    const d = fullPass(a, [prefer, explicit]);
+    assert.deepEqual(
+      d.map((x) => x.ips),
+      [['10.0.0.2'], ['10.0.0.1', '2001:db8::1']],
     );
   });
 });
