@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../files/yaml-files.js';
 import { registerAllocate } from './commands/allocate.js';
+import { registerMembership } from './commands/membership.js';
 import { registerValidate } from './commands/validate.js';
 import { type CliIo, EXIT, processIo, UsageError } from './output.js';
 
@@ -16,6 +17,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     exitCode = code;
   };
   registerValidate(program, io, setExit);
+  registerMembership(program, io);
   registerAllocate(program, io, setExit);
   program.commands.forEach((c) => c.exitOverride());
   try {
