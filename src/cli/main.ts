@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { InputError } from '../files/yaml-files.js';
 import { registerAllocate } from './commands/allocate.js';
 import { registerMembership } from './commands/membership.js';
+import { registerPlan } from './commands/plan.js';
 import { registerValidate } from './commands/validate.js';
 import { type CliIo, EXIT, processIo, UsageError } from './output.js';
 
@@ -19,6 +20,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   registerValidate(program, io, setExit);
   registerMembership(program, io);
   registerAllocate(program, io, setExit);
+  registerPlan(program, io, setExit);
   program.commands.forEach((c) => c.exitOverride());
   try {
     await program.parseAsync([...argv], { from: 'user' });
