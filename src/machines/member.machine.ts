@@ -1,9 +1,23 @@
 // SWIM's view of ONE remote member, as this speaker sees it: alive → suspect → dead, or left.
-// Pure definition: time enters only as XState delays and as the `at` stamps events carry, so
-// tests drive it with transition() or a SimulatedClock.
-import { assign, setup } from 'xstate';
+// Pure definition: time enters only as XState delays and as the `at` stamps events carry (the
+// actor's clock), so tests drive it with transition() or a SimulatedClock. See
+// docs/design/0002-machines.md and 0003-membership.md.
+import { and, assign, setup } from 'xstate';
 
 export type MemberStateValue = 'alive' | 'suspect' | 'dead' | 'left';
+
+/** Why the member is in its state; `<code>:<node>` names the member that told us. */
+export type MemberReason =
+  | 'discovered'
+  | 'probeFailed'
+  | 'suspicionTimeout'
+  | 'leaveAnnounced'
+  | 'rejoined'
+  | `incarnationAdvancedBy:${string}`
+  | `suspectedBy:${string}`
+  | `confirmedBy:${string}`
+  | `refutedVia:${string}`
+  | `deadAnnouncedBy:${string}`;
 
 export interface MemberContext {
   readonly node: string;
@@ -13,12 +27,12 @@ export interface MemberContext {
   readonly confirmations: readonly string[];
   /** Confirmations that bring the suspicion to its minimum (0 = none expected: minimum at once). */
   readonly expectedConfirmations: number;
+  /** When the current suspicion started, and the time of the last event, on the actor's clock. */
   readonly suspectedAt: number;
-  /** Time of the last event, on the actor's clock. */
   readonly lastEventAt: number;
   readonly suspicionMinMs: number;
   readonly suspicionMaxMs: number;
-  readonly reason: string;
+  readonly reason: MemberReason;
 }
 
 export interface MemberInput {
@@ -26,30 +40,64 @@ export interface MemberInput {
   readonly incarnation: number;
   readonly suspicionMinMs: number;
   readonly suspicionMaxMs: number;
+  /** K; events may bring a fresher value (it follows the number of live members). Default 0. */
+  readonly expectedConfirmations?: number;
 }
 
+/** `at` is the actor's clock when the event arrived; `expectedConfirmations` refreshes K. */
 export type MemberMachineEvent =
   | { type: 'member.alive'; incarnation: number; from: string; at: number }
-  | { type: 'member.suspect'; incarnation: number; from: string; at: number; expectedConfirmations: number }
+  | {
+      type: 'member.suspect';
+      incarnation: number;
+      from: string;
+      at: number;
+      expectedConfirmations?: number;
+    }
   | { type: 'member.dead'; incarnation: number; from: string; at: number }
   | { type: 'member.left'; incarnation: number; at: number }
-  | { type: 'member.probe.failed'; self: string; at: number; expectedConfirmations: number }
+  | { type: 'member.probe.failed'; self: string; at: number; expectedConfirmations?: number }
   | { type: 'member.probe.ok'; at: number };
 
+type TimeoutInputs = Pick<
+  MemberContext,
+  'suspicionMinMs' | 'suspicionMaxMs' | 'expectedConfirmations' | 'confirmations'
+>;
+
 /** Lifeguard: max(min, max − (max − min)·log(C+1)/log(K+1)); no expected confirmations → min. */
-export function suspicionTimeoutMs(
-  ctx: Pick<MemberContext, 'suspicionMinMs' | 'suspicionMaxMs' | 'expectedConfirmations' | 'confirmations'>,
-): number {
+export function suspicionTimeoutMs(ctx: TimeoutInputs): number {
   const k = ctx.expectedConfirmations;
   if (k < 1) return ctx.suspicionMinMs;
   const c = Math.min(ctx.confirmations.length, k);
-  const shrunk =
-    ctx.suspicionMaxMs - ((ctx.suspicionMaxMs - ctx.suspicionMinMs) * Math.log(c + 1)) / Math.log(k + 1);
+  const span = ctx.suspicionMaxMs - ctx.suspicionMinMs;
+  const shrunk = ctx.suspicionMaxMs - (span * Math.log(c + 1)) / Math.log(k + 1);
   return Math.max(ctx.suspicionMinMs, Math.floor(shrunk));
 }
 
-const newer = (ctx: MemberContext, incarnation: number): boolean => incarnation > ctx.incarnation;
-const notOlder = (ctx: MemberContext, incarnation: number): boolean => incarnation >= ctx.incarnation;
+/** What is left of the suspicion at `now`: the timeout counts from when the suspicion started. */
+export function suspicionRemainingMs(
+  ctx: TimeoutInputs & Pick<MemberContext, 'suspectedAt'>,
+  now: number,
+): number {
+  return Math.max(0, suspicionTimeoutMs(ctx) - Math.max(0, now - ctx.suspectedAt));
+}
+
+type Ev = MemberMachineEvent;
+const incarnationOf = (event: Ev): number | undefined =>
+  'incarnation' in event ? event.incarnation : undefined;
+/** Who suspects the member: another member, or ourselves when our probes failed. */
+const suspecterOf = (event: Ev): string | undefined =>
+  event.type === 'member.suspect'
+    ? event.from
+    : event.type === 'member.probe.failed'
+      ? event.self
+      : undefined;
+const freshK = (context: MemberContext, event: Ev): number =>
+  'expectedConfirmations' in event && event.expectedConfirmations !== undefined
+    ? event.expectedConfirmations
+    : context.expectedConfirmations;
+
+const cleared = { suspectedBy: undefined, confirmations: [] as readonly string[] };
 
 export const memberMachine = setup({
   types: {
@@ -58,44 +106,107 @@ export const memberMachine = setup({
     input: {} as MemberInput,
   },
   actions: {
-    /** Supplied by the actor (machine.provide) to publish the change; a no-op here. */
-    notifyStateChange: (_, _params: { state: MemberStateValue; reason: string }) => undefined,
-    recordDeath: assign(({ event }) =>
-      event.type === 'member.dead'
-        ? { incarnation: event.incarnation, reason: `deadAnnouncedBy:${event.from}` }
+    /** Supplied by the actor (machine.provide) to publish the change; a no-op here. Runs again
+     * on every counted confirmation (the suspect state is re-entered), with confirmations > 0. */
+    notifyStateChange: (
+      _,
+      _params: { node: string; state: MemberStateValue; reason: MemberReason; confirmations: number },
+    ) => undefined,
+    startSuspicion: assign(({ context, event }) => {
+      const from = suspecterOf(event) ?? '';
+      return {
+        ...cleared,
+        suspectedBy: from,
+        incarnation: Math.max(context.incarnation, incarnationOf(event) ?? 0),
+        expectedConfirmations: freshK(context, event),
+        suspectedAt: event.at,
+        lastEventAt: event.at,
+        reason: event.type === 'member.probe.failed' ? 'probeFailed' : (`suspectedBy:${from}` as const),
+      };
+    }),
+    recordConfirmation: assign(({ context, event }) => {
+      const from = suspecterOf(event) ?? '';
+      return {
+        confirmations: [...context.confirmations, from],
+        incarnation: Math.max(context.incarnation, incarnationOf(event) ?? 0),
+        lastEventAt: event.at,
+        reason: `confirmedBy:${from}` as const,
+      };
+    }),
+    recordIncarnation: assign(({ event }) =>
+      event.type === 'member.alive'
+        ? {
+            incarnation: event.incarnation,
+            lastEventAt: event.at,
+            reason: `incarnationAdvancedBy:${event.from}` as const,
+          }
         : {},
     ),
+    recordRefutation: assign(({ event }) =>
+      event.type === 'member.alive'
+        ? {
+            ...cleared,
+            incarnation: event.incarnation,
+            lastEventAt: event.at,
+            reason: `refutedVia:${event.from}` as const,
+          }
+        : {},
+    ),
+    recordDeath: assign(({ event }) =>
+      event.type === 'member.dead'
+        ? {
+            incarnation: event.incarnation,
+            lastEventAt: event.at,
+            reason: `deadAnnouncedBy:${event.from}` as const,
+          }
+        : {},
+    ),
+    recordTimeout: assign({ reason: 'suspicionTimeout' as const }),
     recordLeave: assign(({ event }) =>
-      event.type === 'member.left' ? { incarnation: event.incarnation, reason: 'leaveAnnounced' } : {},
+      event.type === 'member.left'
+        ? {
+            ...cleared,
+            incarnation: event.incarnation,
+            lastEventAt: event.at,
+            reason: 'leaveAnnounced' as const,
+          }
+        : {},
     ),
     recordRejoin: assign(({ event }) =>
       event.type === 'member.alive'
-        ? { incarnation: event.incarnation, reason: 'rejoined', suspectedBy: undefined, confirmations: [] }
+        ? { ...cleared, incarnation: event.incarnation, lastEventAt: event.at, reason: 'rejoined' as const }
         : {},
     ),
   },
   guards: {
-    isNewer: ({ context, event }) => 'incarnation' in event && newer(context, event.incarnation),
-    isNotOlder: ({ context, event }) => 'incarnation' in event && notOlder(context, event.incarnation),
-    isNewConfirmation: ({ context, event }) =>
-      event.type === 'member.suspect' &&
-      notOlder(context, event.incarnation) &&
-      event.from !== context.suspectedBy &&
-      !context.confirmations.includes(event.from),
+    /** Only a higher incarnation refutes, revives or rejoins. */
+    isNewer: ({ context, event }) => (incarnationOf(event) ?? -Infinity) > context.incarnation,
+    /** Suspicion, death and leave count for the current incarnation or a later one. */
+    isNotOlder: ({ context, event }) => (incarnationOf(event) ?? -Infinity) >= context.incarnation,
+    /** A member (or we) not yet counted in this suspicion: Lifeguard counts distinct members. */
+    isNewConfirmation: ({ context, event }) => {
+      const from = suspecterOf(event);
+      if (from === undefined || from === context.suspectedBy || context.confirmations.includes(from))
+        return false;
+      return (
+        event.type === 'member.probe.failed' || (incarnationOf(event) ?? -Infinity) >= context.incarnation
+      );
+    },
+    /** With this confirmation counted, the (shorter) suspicion is already over. */
+    endsSuspicion: ({ context, event }) =>
+      suspicionRemainingMs({ ...context, confirmations: [...context.confirmations, '+1'] }, event.at) === 0,
   },
   delays: {
-    /** What is left of the suspicion, measured from when it started. */
-    suspicionRemaining: ({ context }) =>
-      Math.max(0, suspicionTimeoutMs(context) - (context.lastEventAt - context.suspectedAt)),
+    /** What is left of the suspicion, measured from when it started, not from the last event. */
+    suspicionRemaining: ({ context }) => suspicionRemainingMs(context, context.lastEventAt),
   },
 }).createMachine({
   id: 'member',
   context: ({ input }) => ({
     node: input.node,
     incarnation: input.incarnation,
-    suspectedBy: undefined,
-    confirmations: [],
-    expectedConfirmations: 0,
+    ...cleared,
+    expectedConfirmations: input.expectedConfirmations ?? 0,
     suspectedAt: 0,
     lastEventAt: 0,
     suspicionMinMs: input.suspicionMinMs,
@@ -105,98 +216,60 @@ export const memberMachine = setup({
   initial: 'alive',
   states: {
     alive: {
-      entry: {
-        type: 'notifyStateChange',
-        params: ({ context }) => ({ state: 'alive' as const, reason: context.reason }),
-      },
+      entry: { type: 'notifyStateChange', params: ({ context }) => notice(context, 'alive') },
       on: {
-        'member.alive': {
-          guard: 'isNewer',
-          actions: assign({ incarnation: ({ event }) => event.incarnation }),
-        },
-        'member.probe.failed': {
-          target: 'suspect',
-          actions: assign({
-            suspectedBy: ({ event }) => event.self,
-            confirmations: [],
-            expectedConfirmations: ({ event }) => event.expectedConfirmations,
-            suspectedAt: ({ event }) => event.at,
-            lastEventAt: ({ event }) => event.at,
-            reason: 'probeFailed',
-          }),
-        },
-        'member.suspect': {
-          guard: 'isNotOlder',
-          target: 'suspect',
-          actions: assign({
-            incarnation: ({ event }) => event.incarnation,
-            suspectedBy: ({ event }) => event.from,
-            confirmations: [],
-            expectedConfirmations: ({ event }) => event.expectedConfirmations,
-            suspectedAt: ({ event }) => event.at,
-            lastEventAt: ({ event }) => event.at,
-            reason: ({ event }) => `suspectedBy:${event.from}`,
-          }),
-        },
+        'member.alive': { guard: 'isNewer', actions: 'recordIncarnation' },
+        'member.probe.failed': { target: 'suspect', actions: 'startSuspicion' },
+        'member.suspect': { guard: 'isNotOlder', target: 'suspect', actions: 'startSuspicion' },
         'member.dead': { guard: 'isNotOlder', target: 'dead', actions: 'recordDeath' },
         'member.left': { guard: 'isNotOlder', target: 'left', actions: 'recordLeave' },
       },
     },
     suspect: {
-      entry: {
-        type: 'notifyStateChange',
-        params: ({ context }) => ({ state: 'suspect' as const, reason: context.reason }),
-      },
-      after: {
-        suspicionRemaining: {
-          target: 'dead',
-          actions: assign({ reason: 'suspicionTimeout' }),
-        },
-      },
+      entry: { type: 'notifyStateChange', params: ({ context }) => notice(context, 'suspect') },
+      after: { suspicionRemaining: { target: 'dead', actions: 'recordTimeout' } },
       on: {
-        'member.alive': {
-          guard: 'isNewer',
-          target: 'alive',
-          actions: assign({
-            incarnation: ({ event }) => event.incarnation,
-            reason: ({ event }) => `refuted:${event.from}`,
-            suspectedBy: undefined,
-            confirmations: [],
-          }),
-        },
-        'member.suspect': {
-          // A new, independent confirmation: re-enter to shorten the remaining suspicion.
-          guard: 'isNewConfirmation',
-          target: 'suspect',
-          reenter: true,
-          actions: assign({
-            confirmations: ({ context, event }) => [...context.confirmations, event.from],
-            lastEventAt: ({ event }) => event.at,
-            reason: ({ event }) => `confirmedBy:${event.from}`,
-          }),
-        },
+        // Only the member itself can refute, with a higher incarnation; an ack to our probe
+        // (member.probe.ok) says the path works, not that the member heard the suspicion.
+        'member.alive': { guard: 'isNewer', target: 'alive', actions: 'recordRefutation' },
+        // A new, independent confirmation: re-enter to reschedule the (shorter) timeout.
+        'member.suspect': [
+          {
+            guard: and(['isNewConfirmation', 'endsSuspicion']),
+            target: 'dead',
+            actions: ['recordConfirmation', 'recordTimeout'],
+          },
+          { guard: 'isNewConfirmation', target: 'suspect', reenter: true, actions: 'recordConfirmation' },
+        ],
+        // Our own probes failed too: we count as one more confirmation.
+        'member.probe.failed': [
+          {
+            guard: and(['isNewConfirmation', 'endsSuspicion']),
+            target: 'dead',
+            actions: ['recordConfirmation', 'recordTimeout'],
+          },
+          { guard: 'isNewConfirmation', target: 'suspect', reenter: true, actions: 'recordConfirmation' },
+        ],
         'member.dead': { guard: 'isNotOlder', target: 'dead', actions: 'recordDeath' },
         'member.left': { guard: 'isNotOlder', target: 'left', actions: 'recordLeave' },
       },
     },
     dead: {
-      entry: {
-        type: 'notifyStateChange',
-        params: ({ context }) => ({ state: 'dead' as const, reason: context.reason }),
-      },
+      entry: { type: 'notifyStateChange', params: ({ context }) => notice(context, 'dead') },
       on: {
         'member.alive': { guard: 'isNewer', target: 'alive', actions: 'recordRejoin' },
         'member.left': { guard: 'isNotOlder', target: 'left', actions: 'recordLeave' },
       },
     },
     left: {
-      entry: {
-        type: 'notifyStateChange',
-        params: ({ context }) => ({ state: 'left' as const, reason: context.reason }),
-      },
+      entry: { type: 'notifyStateChange', params: ({ context }) => notice(context, 'left') },
       on: {
         'member.alive': { guard: 'isNewer', target: 'alive', actions: 'recordRejoin' },
       },
     },
   },
 });
+
+function notice(context: MemberContext, state: MemberStateValue) {
+  return { node: context.node, state, reason: context.reason, confirmations: context.confirmations.length };
+}

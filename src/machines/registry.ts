@@ -1,0 +1,28 @@
+// Every machine Herald runs, for the statechart exporter and /debug/statecharts: each entry's
+// `machine.toJSON()` is the chart. Add a machine here when you add a *.machine.ts file.
+import type { AnyStateMachine } from 'xstate';
+import { leadershipMachine, type LeadershipEvent } from './leadership.machine.js';
+import { memberMachine, type MemberMachineEvent } from './member.machine.js';
+
+export interface RegisteredMachine {
+  /** Stable id: the machine's own `id` and the exported file's name. */
+  readonly id: string;
+  readonly description: string;
+  readonly machine: AnyStateMachine;
+}
+
+export const machines: readonly RegisteredMachine[] = [
+  {
+    id: 'member',
+    description: 'SWIM state of one remote member (Lifeguard suspicion)',
+    machine: memberMachine,
+  },
+  {
+    id: 'leadership',
+    description: 'Layer-2 leadership of one service on this node',
+    machine: leadershipMachine,
+  },
+];
+
+/** Every event any machine accepts (all dot-namespaced). */
+export type MachineEvent = MemberMachineEvent | LeadershipEvent;
