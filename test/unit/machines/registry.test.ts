@@ -1,0 +1,19 @@
+// The registry lists every machine, and each one exports a statechart with its states.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { machines } from '../../../src/machines/registry.js';
+
+describe('machine registry', () => {
+  it('lists each machine under its own id, exportable as JSON', () => {
+    assert.deepEqual(
+      machines.map((m) => m.id),
+      ['member', 'leadership'],
+    );
+    for (const { id, machine } of machines) {
+      const chart = machine.toJSON() as { id: string; states: Record<string, unknown> };
+      assert.equal(chart.id, id);
+      assert.ok(Object.keys(chart.states).length >= 4, `${id} has its states`);
+      assert.doesNotThrow(() => JSON.stringify(chart));
+    }
+  });
+});
