@@ -54,7 +54,7 @@ try {
 
   const frozenFirst: number[] = [];
   const frozenAll: number[] = [];
-  for (let i = 0; i < TRIALS; i++) {
+  for (let i = 0; i < (process.env.BENCH_SKIP_TRIALS ? 0 : TRIALS); i++) {
     const victim = NAMES[1 + (i % (NAMES.length - 1))] ?? 'n2';
     const r = await trial(victim, () => cluster.signal(victim, 'SIGSTOP'));
     frozenFirst.push(r.first);
@@ -68,7 +68,7 @@ try {
 
   const killedFirst: number[] = [];
   const killedAll: number[] = [];
-  for (let i = 0; i < TRIALS; i++) {
+  for (let i = 0; i < (process.env.BENCH_SKIP_TRIALS ? 0 : TRIALS); i++) {
     const victim = NAMES[1 + (i % (NAMES.length - 1))] ?? 'n2';
     const r = await trial(victim, () => cluster.signal(victim, 'SIGKILL'));
     killedFirst.push(r.first);
@@ -81,6 +81,7 @@ try {
   console.log(summary('killed member, first survivor', killedFirst));
   console.log(summary('killed member, every survivor', killedAll));
 
+  if (process.env.BENCH_SKIP_TRIALS) console.log('(trials skipped)');
   // Soak: both cores busy; count any member suspected by anyone.
   const counted = new Map(NAMES.map((n) => [n, cluster.members.get(n)?.events.length ?? 0]));
   const burners = [0, 1].map(() =>

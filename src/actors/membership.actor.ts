@@ -59,6 +59,9 @@ interface Member {
   contact: MemberContact;
 }
 
+/** Extra wait for an indirect probe beyond the helper's own ping timeout (two more hops). */
+const INDIRECT_MARGIN_MS = 30;
+
 export class MembershipActor {
   private incarnation = 0;
   private seq = 0;
@@ -170,7 +173,7 @@ export class MembershipActor {
         this.deps.transport.request(
           helper.contact,
           { type: 'ping-req', from: this.deps.self, seq: this.seq++, target: node, timeoutMs: timeout },
-          timeout * 2,
+          timeout + INDIRECT_MARGIN_MS,
         ),
       ),
     );
@@ -182,7 +185,15 @@ export class MembershipActor {
     // Lifeguard: if helpers could not even answer with a nack, the problem may be ours.
     if (!indirect.some((r) => r?.type === 'nack')) this.health.worsen();
     // stop() may have run while we awaited the probes.
-    if (this.isRunning()) member.tracker.send({ type: 'member.probe.failed' });
+    if (!this.isRunning()) return;
+    member.tracker.send({ type: 'member.probe.failed' });
+    // Tell everyone once per incarnation: the first suspicion starts it elsewhere, later ones
+    // are the independent confirmations that shorten it (Lifeguard).
+    const incarnation = member.tracker.incarnation;
+    if (this.suspicionsSent.get(node) !== incarnation) {
+      this.suspicionsSent.set(node, incarnation);
+      void this.deps.transport.broadcast(this.update('suspect', node, incarnation));
+    }
   }
 
   private probeSucceeded(member: Member, incarnation: number): void {
@@ -284,6 +295,8 @@ export class MembershipActor {
   }
 
   private readonly lastState = new Map<string, MemberState>();
+  /** The incarnation of each member we last broadcast a suspicion about. */
+  private readonly suspicionsSent = new Map<string, number>();
 
   private changed(node: string, to: MemberState, reason: string, incarnation: number): void {
     const from = this.lastState.get(node) ?? 'unknown';

@@ -1,11 +1,20 @@
 // The herald command: one subcommand per job, each registered from cli/commands/.
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../files/yaml-files.js';
-import { registerAllocate } from './commands/allocate.js';
-import { registerMembership } from './commands/membership.js';
-import { registerPlan } from './commands/plan.js';
-import { registerValidate } from './commands/validate.js';
 import { type CliIo, EXIT, processIo, UsageError } from './output.js';
+
+type Register = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
+
+/**
+ * Each command's module, loaded only when needed: a long-running `herald membership` (or,
+ * later, `herald speaker`) should not carry every other command's dependencies in memory.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  validate: async () => (await import('./commands/validate.js')).registerValidate,
+  allocate: async () => (await import('./commands/allocate.js')).registerAllocate,
+  plan: async () => (await import('./commands/plan.js')).registerPlan,
+  membership: async () => (await import('./commands/membership.js')).registerMembership,
+};
 
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   let exitCode: number = EXIT.ok;
@@ -17,10 +26,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   const setExit = (code: number): void => {
     exitCode = code;
   };
-  registerValidate(program, io, setExit);
-  registerMembership(program, io);
-  registerAllocate(program, io, setExit);
-  registerPlan(program, io, setExit);
+  const named = argv[0] !== undefined ? COMMANDS[argv[0]] : undefined;
+  for (const load of named ? [named] : Object.values(COMMANDS)) (await load())(program, io, setExit);
   program.commands.forEach((c) => c.exitOverride());
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -1,31 +1,30 @@
 // MembershipTransport on libp2p: TCP + noise + yamux inside a private network (pre-shared key),
 // one short stream per SWIM request, and gossipsub to disseminate membership updates.
-import { gossipsub, type GossipSub } from '@libp2p/gossipsub';
+import { gossipsub, StrictNoSign, type GossipSub } from '@libp2p/gossipsub';
+import { createHash, randomBytes } from 'node:crypto';
 import { identify } from '@libp2p/identify';
 import { noise } from '@libp2p/noise';
 import { preSharedKey } from '@libp2p/pnet';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { tcp } from '@libp2p/tcp';
 import { yamux } from '@libp2p/yamux';
-import type { Connection, Libp2p, Stream } from '@libp2p/interface';
+import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p } from 'libp2p';
 import {
   decodeMessage,
   encodeMessage,
   memberUpdate,
-  swimReply,
-  swimRequest,
   type MemberUpdate,
   type SwimReply,
   type SwimRequest,
 } from '../core/membership/wire.js';
+import { SwimChannel } from './channel.js';
 import { mergeContact } from '../core/membership/contact.js';
 import type { MemberContact, MembershipTransport, TransportHandlers } from '../ports/membership-transport.js';
 
 export const SWIM_PROTOCOL = '/herald/swim/1.0.0';
 export const MEMBERSHIP_TOPIC = 'herald/membership/1';
-const MAX_MESSAGE_BYTES = 1 << 20;
 
 export interface Libp2pTransportOptions {
   readonly node: string;
@@ -43,23 +42,13 @@ export function hostPortToMultiaddr(address: string): Multiaddr {
   return multiaddr(`/${proto}/${host}/tcp/${port}`);
 }
 
-async function readAll(stream: Stream): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const bytes = chunk instanceof Uint8Array ? chunk : chunk.subarray();
-    size += bytes.length;
-    if (size > MAX_MESSAGE_BYTES) throw new Error('membership message too large');
-    chunks.push(bytes);
-  }
-  return Buffer.concat(chunks);
-}
-
 export class Libp2pTransport implements MembershipTransport {
   private node: Libp2p<{ pubsub: GossipSub }> | undefined;
   private handlers: TransportHandlers | undefined;
   private readonly contacts = new Map<string, MemberContact>();
   private readonly nodeByPeer = new Map<string, string>();
+  private readonly taught = new Map<string, string>();
+  private readonly channels = new Map<string, SwimChannel>();
   private selfContact: MemberContact;
 
   constructor(private readonly options: Libp2pTransportOptions) {
@@ -80,7 +69,15 @@ export class Libp2pTransport implements MembershipTransport {
       connectionProtector: preSharedKey({ psk: this.options.psk }),
       services: {
         identify: identify(),
-        pubsub: gossipsub({ emitSelf: false, allowPublishToZeroTopicPeers: true, floodPublish: true }),
+        // Peers are authenticated by the private network and noise; per-message signatures
+        // would only cost CPU (ed25519 verification was the top item in a profile).
+        pubsub: gossipsub({
+          emitSelf: false,
+          allowPublishToZeroTopicPeers: true,
+          floodPublish: true,
+          globalSignaturePolicy: StrictNoSign,
+          msgIdFn: (message) => createHash('sha256').update(message.data).digest(),
+        }),
       },
     });
     this.node = node;
@@ -105,6 +102,7 @@ export class Libp2pTransport implements MembershipTransport {
   }
 
   async stop(): Promise<void> {
+    for (const channel of [...this.channels.values()]) channel.close();
     const node = this.node;
     this.node = undefined;
     await node?.stop();
@@ -123,17 +121,41 @@ export class Libp2pTransport implements MembershipTransport {
     const known = this.contacts.get(to.node);
     const contact = known ? mergeContact(known, to) : to;
     if (!node || !contact.peerId) return undefined;
-    const signal = AbortSignal.timeout(timeoutMs);
+    const deadline = Date.now() + timeoutMs;
     try {
       const peerId = peerIdFromString(contact.peerId);
-      if (contact.addrs && contact.addrs.length > 0) {
-        await node.peerStore.merge(peerId, { multiaddrs: contact.addrs.map((a) => multiaddr(a)) });
-      }
-      const stream = await node.dialProtocol(peerId, SWIM_PROTOCOL, { signal });
-      return await this.exchange(stream, request, signal);
+      await this.teachAddresses(node, contact);
+      const channel = await this.channelTo(peerId, () =>
+        node.dialProtocol(peerId, SWIM_PROTOCOL, { signal: AbortSignal.timeout(timeoutMs) }),
+      );
+      return await channel.request(request, Math.max(1, deadline - Date.now()));
     } catch {
       return undefined;
     }
+  }
+
+  /** The open channel to a peer, or a new one over the stream `open` makes. */
+  private async channelTo(peerId: PeerId, open: () => Promise<Stream>): Promise<SwimChannel> {
+    const key = peerId.toString();
+    const existing = this.channels.get(key);
+    if (existing && !existing.closed) return existing;
+    const stream = await open();
+    const channel = new SwimChannel(stream, undefined, () => {
+      if (this.channels.get(key) === channel) this.channels.delete(key);
+    });
+    this.channels.set(key, channel);
+    return channel;
+  }
+
+  /** Puts a member's addresses in the peer store once per change (a store write is not free). */
+  private async teachAddresses(node: Libp2p, contact: MemberContact): Promise<void> {
+    if (!contact.peerId || !contact.addrs || contact.addrs.length === 0) return;
+    const key = contact.addrs.join(',');
+    if (this.taught.get(contact.peerId) === key) return;
+    await node.peerStore.merge(peerIdFromString(contact.peerId), {
+      multiaddrs: contact.addrs.map((a) => multiaddr(a)),
+    });
+    this.taught.set(contact.peerId, key);
   }
 
   async requestSeed(
@@ -143,11 +165,14 @@ export class Libp2pTransport implements MembershipTransport {
   ): Promise<SwimReply | undefined> {
     const node = this.node;
     if (!node) return undefined;
-    const signal = AbortSignal.timeout(timeoutMs);
+    const deadline = Date.now() + timeoutMs;
     try {
+      const signal = AbortSignal.timeout(timeoutMs);
       const connection = await node.dial(hostPortToMultiaddr(address), { signal });
-      const stream = await connection.newStream(SWIM_PROTOCOL, { signal });
-      const reply = await this.exchange(stream, request, signal);
+      const channel = await this.channelTo(connection.remotePeer, () =>
+        connection.newStream(SWIM_PROTOCOL, { signal }),
+      );
+      const reply = await channel.request(request, Math.max(1, deadline - Date.now()));
       if (reply) this.remember({ node: reply.from, peerId: connection.remotePeer.toString() });
       return reply;
     } catch {
@@ -156,40 +181,21 @@ export class Libp2pTransport implements MembershipTransport {
   }
 
   async broadcast(update: MemberUpdate): Promise<void> {
-    await this.node?.services.pubsub.publish(MEMBERSHIP_TOPIC, encodeMessage(update)).catch(() => undefined);
+    const unique = { ...update, nonce: randomBytes(8).toString('hex') };
+    await this.node?.services.pubsub.publish(MEMBERSHIP_TOPIC, encodeMessage(unique)).catch(() => undefined);
   }
 
-  private async exchange(
-    stream: Stream,
-    request: SwimRequest,
-    signal: AbortSignal,
-  ): Promise<SwimReply | undefined> {
-    const onAbort = (): void => stream.abort(new Error('membership request timed out'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      stream.send(encodeMessage(request));
-      await stream.close({ signal });
-      const reply = decodeMessage(swimReply, await readAll(stream));
-      return reply instanceof Error ? undefined : reply;
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-    }
-  }
-
-  private async serve(stream: Stream, connection: Connection): Promise<void> {
-    try {
-      const request = decodeMessage(swimRequest, await readAll(stream));
-      if (request instanceof Error || !this.handlers) {
-        stream.abort(new Error('bad membership request'));
-        return;
-      }
-      const peerId = connection.remotePeer.toString();
-      this.remember({ node: request.from, peerId });
-      const reply = await this.handlers.onRequest(request, { node: request.from, peerId });
-      stream.send(encodeMessage(reply));
-      await stream.close();
-    } catch (e) {
-      stream.abort(e instanceof Error ? e : new Error(String(e)));
-    }
+  /** An inbound channel: every request on it is answered by the membership actor. */
+  private serve(stream: Stream, connection: Connection): void {
+    const peerId = connection.remotePeer.toString();
+    new SwimChannel(
+      stream,
+      async (request) => {
+        this.remember({ node: request.from, peerId });
+        const reply = await this.handlers?.onRequest(request, { node: request.from, peerId });
+        return reply ?? { type: 'nack', from: this.options.node, seq: 0 };
+      },
+      () => undefined,
+    );
   }
 }

@@ -70,7 +70,9 @@ describe('libp2p membership transport (loopback)', async () => {
       void a.broadcast({ kind: 'suspect', node: 'c', incarnation: 3, from: 'a' });
       return rb.updates.length > 0;
     });
-    assert.deepEqual(rb.updates[0], { kind: 'suspect', node: 'c', incarnation: 3, from: 'a' });
+    const { nonce, ...update } = rb.updates[0]!;
+    assert.deepEqual(update, { kind: 'suspect', node: 'c', incarnation: 3, from: 'a' });
+    assert.match(nonce ?? '', /^[0-9a-f]{16}$/, 'each broadcast is unique');
   });
 
   it('refuses a speaker without the key', async () => {

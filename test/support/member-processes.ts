@@ -66,7 +66,13 @@ export class MemberCluster {
       '--profile',
       this.options.profile ?? 'fast',
     ];
-    const command = [...(this.options.wrap?.(name) ?? []), process.execPath, ...args];
+    // Same V8 flag as bin/herald's shebang (spawning node directly bypasses the shebang).
+    const command = [
+      ...(this.options.wrap?.(name) ?? []),
+      process.execPath,
+      '--max-semi-space-size=2',
+      ...args,
+    ];
     const child = spawn(command[0] ?? process.execPath, command.slice(1), {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -132,7 +138,8 @@ export class MemberCluster {
 
   async exited(name: string): Promise<number | null> {
     const child = this.members.get(name)?.child;
-    if (!child || child.exitCode !== null) return child?.exitCode ?? null;
+    if (!child) return null;
+    if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
     return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 

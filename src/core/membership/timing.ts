@@ -25,12 +25,12 @@ export interface MembershipTiming {
 
 /** Herald's default: sub-second detection in small clusters on a LAN. */
 export const FAST_TIMING: MembershipTiming = {
-  probeIntervalMs: 200,
+  probeIntervalMs: 150,
   probeFanout: 4,
-  probeTimeoutMs: 120,
+  probeTimeoutMs: 100,
   indirectChecks: 2,
-  suspicionMinMs: 250,
-  suspicionMaxMs: 1500,
+  suspicionMinMs: 200,
+  suspicionMaxMs: 1200,
   suspicionConfirmations: 2,
   pushPullIntervalMs: 1000,
   maxLocalHealth: 8,

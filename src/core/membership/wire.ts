@@ -14,6 +14,8 @@ export const memberDigest = z.strictObject({
 });
 
 export const memberUpdate = z.strictObject({
+  /** Makes every broadcast unique, so gossipsub's de-duplication never drops a repeated update. */
+  nonce: z.string().max(32).optional(),
   kind: z.enum(['alive', 'suspect', 'dead', 'left']),
   node: nodeName,
   incarnation,
