@@ -10,7 +10,11 @@ const files = readdirSync('bench')
 let failed = 0;
 for (const file of files) {
   console.log(`\n== bench/${file}`);
-  const run = spawnSync(process.execPath, ['--import', 'tsx', '--import', './src/polyfill.ts', `bench/${file}`], { stdio: 'inherit' });
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--import', './src/polyfill.ts', `bench/${file}`],
+    { stdio: 'inherit' },
+  );
   if (run.status !== 0) failed += 1;
 }
 process.exit(failed === 0 ? 0 : 1);
