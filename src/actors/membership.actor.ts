@@ -158,9 +158,11 @@ export class MembershipActor {
     if (!member || !this.running || member.tracker.state === 'dead' || member.tracker.state === 'left')
       return;
     const timeout = this.health.scale(this.deps.timing.probeTimeoutMs);
+    // Tell a suspect that it is suspected, so a live one refutes in this very exchange.
+    const suspect = member.tracker.state === 'suspect' ? { suspect: member.tracker.incarnation } : {};
     const direct = await this.deps.transport.request(
       member.contact,
-      { type: 'ping', from: this.deps.self, seq: this.seq++ },
+      { type: 'ping', from: this.deps.self, seq: this.seq++, ...suspect },
       timeout,
     );
     if (direct?.type === 'ack') {
@@ -172,7 +174,14 @@ export class MembershipActor {
       helpers.map((helper) =>
         this.deps.transport.request(
           helper.contact,
-          { type: 'ping-req', from: this.deps.self, seq: this.seq++, target: node, timeoutMs: timeout },
+          {
+            type: 'ping-req',
+            from: this.deps.self,
+            seq: this.seq++,
+            target: node,
+            timeoutMs: timeout,
+            ...suspect,
+          },
           timeout + INDIRECT_MARGIN_MS,
         ),
       ),
@@ -213,13 +222,19 @@ export class MembershipActor {
     switch (request.type) {
       case 'ping':
         this.learn(contact);
+        if (request.suspect !== undefined) this.refuteIfNeeded('suspect', request.suspect);
         return { type: 'ack', from: this.deps.self, seq: request.seq, incarnation: this.incarnation };
       case 'ping-req': {
         const target = this.members.get(request.target);
         const reply = target
           ? await this.deps.transport.request(
               target.contact,
-              { type: 'ping', from: this.deps.self, seq: this.seq++ },
+              {
+                type: 'ping',
+                from: this.deps.self,
+                seq: this.seq++,
+                ...(request.suspect !== undefined ? { suspect: request.suspect } : {}),
+              },
               request.timeoutMs,
             )
           : undefined;

@@ -11,6 +11,8 @@ import type {
 export class MemoryNetwork {
   readonly transports = new Map<string, MemoryTransport>();
   private readonly cut = new Set<string>();
+  /** Links that drop everything between two nodes, in both directions. */
+  private readonly blocked = new Set<string>();
   /** Frozen nodes receive nothing and answer nothing, but keep their connections (SIGSTOP). */
   private readonly frozen = new Set<string>();
 
@@ -34,6 +36,10 @@ export class MemoryNetwork {
     this.cut.delete(node);
   }
 
+  blockLink(a: string, b: string): void {
+    this.blocked.add([a, b].sort().join('|'));
+  }
+
   freeze(node: string): void {
     this.frozen.add(node);
   }
@@ -52,7 +58,13 @@ export class MemoryNetwork {
 
   reachable(from: string, to: string): boolean {
     const target = this.transports.get(to);
-    return !this.cut.has(from) && !this.cut.has(to) && !this.frozen.has(to) && target?.handlers !== undefined;
+    return (
+      !this.cut.has(from) &&
+      !this.cut.has(to) &&
+      !this.frozen.has(to) &&
+      !this.blocked.has([from, to].sort().join('|')) &&
+      target?.handlers !== undefined
+    );
   }
 
   /** The target's host is up but its process is gone (killed or stopped). */

@@ -25,13 +25,21 @@ export const memberUpdate = z.strictObject({
 });
 
 export const swimRequest = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('ping'), from: nodeName, seq: z.int().min(0) }),
+  // `suspect`: the prober currently suspects the target at this incarnation (Lifeguard's
+  // buddy system), so a live target refutes in the same exchange.
+  z.strictObject({
+    type: z.literal('ping'),
+    from: nodeName,
+    seq: z.int().min(0),
+    suspect: incarnation.optional(),
+  }),
   z.strictObject({
     type: z.literal('ping-req'),
     from: nodeName,
     seq: z.int().min(0),
     target: nodeName,
     timeoutMs: z.int().min(1).max(60_000),
+    suspect: incarnation.optional(),
   }),
   z.strictObject({
     type: z.literal('push-pull'),
