@@ -1,0 +1,136 @@
+// The leadership actor: one leadership machine per LoadBalancer service on this node. Each time
+// the cluster view (config, nodes, services, endpoints) or the membership changes it re-runs the
+// election (core/plan) and feeds the results to the machines; their announce/withdraw actions
+// maintain the desired announcements, which the layer-2 announcer converges to.
+import { createActor, type Actor } from 'xstate';
+import type { Config } from '../core/config/types.js';
+import type { NodeModel, ServiceEndpoints } from '../core/election/nodes.js';
+import { planLayer2 } from '../core/plan/layer2.js';
+import { serviceKey, type ServiceModel } from '../core/service/model.js';
+import { leadershipMachine, type LeadershipTransition } from '../machines/leadership.machine.js';
+import type { Layer2Announcement, Layer2Announcer } from '../ports/announcer.js';
+import type { Clock } from '../ports/clock.js';
+
+export interface ClusterView {
+  readonly config: Config;
+  readonly nodes: readonly NodeModel[];
+  readonly services: readonly ServiceModel[];
+  readonly endpoints: ReadonlyMap<string, ServiceEndpoints> | undefined;
+}
+
+export interface LeadershipDeps {
+  readonly self: string;
+  readonly clock: Clock;
+  readonly announcer: Layer2Announcer;
+  /** Live members now; undefined = no gossip (every node counts as alive). */
+  readonly alive: () => ReadonlySet<string> | undefined;
+  readonly onTransition?: (service: string, transition: LeadershipTransition) => void;
+}
+
+type LeadershipActorRef = Actor<typeof leadershipMachine>;
+
+export class LeadershipActor {
+  private readonly machines = new Map<string, LeadershipActorRef>();
+  private readonly desired = new Map<string, Layer2Announcement>();
+  private view: ClusterView | undefined;
+  private stopped = false;
+
+  constructor(private readonly deps: LeadershipDeps) {}
+
+  /** A new view of the cluster (a config that passed parse(), services with addresses, ...). */
+  update(view: ClusterView): void {
+    this.view = view;
+    this.reconcile();
+  }
+
+  /** The membership changed: elect again with the new live set. */
+  membershipChanged(): void {
+    this.reconcile();
+  }
+
+  /** Services this node announces now. */
+  announcements(): ReadonlyMap<string, Layer2Announcement> {
+    return this.desired;
+  }
+
+  /** Leadership state of every service, for status pages and tests. */
+  states(): Map<string, string> {
+    return new Map([...this.machines].map(([key, actor]) => [key, actor.getSnapshot().value]));
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const actor of this.machines.values()) {
+      actor.send({ type: 'speaker.stopping' });
+      actor.stop();
+    }
+    this.machines.clear();
+    this.flush();
+  }
+
+  private reconcile(): void {
+    const view = this.view;
+    if (!view || this.stopped) return;
+    const plans = planLayer2({ ...view, alive: this.deps.alive() });
+    const seen = new Set<string>();
+    for (const plan of plans) {
+      const key = serviceKey(plan.service);
+      seen.add(key);
+      const actor = this.machineFor(key, plan.ips);
+      actor.send({ type: 'service.updated', ips: plan.ips });
+      actor.send({ type: 'config.loaded' });
+      actor.send({
+        type: 'election.result',
+        winner: plan.election.winner,
+        reason: plan.election.reasons.get(this.deps.self) ?? plan.idle ?? 'notACandidate',
+        interfaces: plan.election.interfaces,
+      });
+    }
+    for (const [key, actor] of this.machines) {
+      if (seen.has(key)) continue;
+      actor.send({ type: 'service.deleted' });
+      actor.stop();
+      this.machines.delete(key);
+    }
+    this.flush();
+  }
+
+  private machineFor(key: string, ips: readonly string[]): LeadershipActorRef {
+    const existing = this.machines.get(key);
+    if (existing) return existing;
+    const machine = leadershipMachine.provide({
+      actions: {
+        announce: (_, params) => {
+          this.desired.set(params.service, {
+            service: params.service,
+            ips: params.ips,
+            interfaces: params.interfaces,
+          });
+        },
+        withdraw: (_, params) => {
+          this.desired.delete(params.service);
+        },
+        notifyTransition: (_, params) => {
+          const { service, ...transition } = params;
+          this.deps.onTransition?.(service, transition);
+        },
+      },
+    });
+    const actor = createActor(machine, {
+      clock: this.deps.clock,
+      input: { service: key, self: this.deps.self, ips },
+    });
+    actor.subscribe({
+      error: (err) =>
+        this.deps.onTransition?.(key, { from: 'none', to: 'stopped', reason: `machineError:${String(err)}` }),
+    });
+    actor.start();
+    this.machines.set(key, actor);
+    return actor;
+  }
+
+  private flush(): void {
+    this.deps.announcer.apply(new Map(this.desired));
+  }
+}

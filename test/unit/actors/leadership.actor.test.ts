@@ -1,0 +1,136 @@
+// Several speakers' leadership actors fed the same view: exactly one announces each service,
+// and when the winner leaves the live set exactly one other takes over, with reasons.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { SimulatedClock } from 'xstate';
+import { LeadershipActor, type ClusterView } from '../../../src/actors/leadership.actor.js';
+import { parse } from '../../../src/core/config/parse.js';
+import { toNodeModel } from '../../../src/core/election/nodes.js';
+import { readService } from '../../../src/core/service/model.js';
+import type { Layer2Announcement } from '../../../src/ports/announcer.js';
+import { obj, pool } from '../config/helpers.js';
+
+const NODES = ['node-a', 'node-b', 'node-c'];
+
+function service(name: string, ip: string) {
+  return readService({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace: 'default' },
+    spec: { type: 'LoadBalancer', ports: [{ port: 80, protocol: 'TCP' }] },
+    status: { loadBalancer: { ingress: [{ ip }] } },
+  })!;
+}
+
+function view(services: string[][]): ClusterView {
+  const result = parse([pool('p', ['10.0.0.0/24']), obj('L2Advertisement', 'l2', {})]);
+  if (!result.ok) throw new Error('bad config');
+  return {
+    config: result.config,
+    nodes: NODES.map((name) => toNodeModel({ apiVersion: 'v1', kind: 'Node', metadata: { name } })!),
+    services: services.map(([name, ip]) => service(name!, ip!)),
+    endpoints: undefined,
+  };
+}
+
+function speakers(alive: Set<string>) {
+  const clock = new SimulatedClock();
+  const applied = new Map<string, ReadonlyMap<string, Layer2Announcement>>();
+  const transitions: { node: string; service: string; to: string; reason: string }[] = [];
+  const actors = NODES.map(
+    (self) =>
+      new LeadershipActor({
+        self,
+        clock,
+        alive: () => alive,
+        announcer: { apply: (desired) => applied.set(self, desired) },
+        onTransition: (svc, t) => transitions.push({ node: self, service: svc, to: t.to, reason: t.reason }),
+      }),
+  );
+  const announcers = (svc: string) => NODES.filter((n) => applied.get(n)?.has(svc));
+  return { actors, applied, transitions, announcers };
+}
+
+describe('leadership actor', () => {
+  it('exactly one speaker announces each service, with its addresses', () => {
+    const s = speakers(new Set(NODES));
+    const v = view([
+      ['web', '10.0.0.1'],
+      ['db', '10.0.0.2'],
+      ['api', '10.0.0.3'],
+    ]);
+    for (const a of s.actors) a.update(v);
+    for (const svc of ['default/web', 'default/db', 'default/api']) {
+      assert.equal(s.announcers(svc).length, 1, svc);
+      const winner = s.announcers(svc)[0]!;
+      assert.deepEqual(s.applied.get(winner)?.get(svc), {
+        service: svc,
+        ips: [v.services.find((x) => `default/${x.name}` === svc)!.ingressIPs[0]],
+        interfaces: [],
+      });
+    }
+  });
+
+  it('when the winner leaves the live set, exactly one other speaker takes over', () => {
+    const alive = new Set(NODES);
+    const s = speakers(alive);
+    const v = view([['web', '10.0.0.1']]);
+    for (const a of s.actors) a.update(v);
+    const first = s.announcers('default/web')[0]!;
+    alive.delete(first);
+    for (const a of s.actors) a.membershipChanged();
+    const second = s.announcers('default/web').filter((n) => n !== first);
+    assert.equal(second.length, 1);
+    assert.notEqual(second[0], first);
+    assert.ok(
+      s.transitions.some((t) => t.node === second[0] && t.to === 'leader' && t.reason === 'announcing'),
+    );
+    assert.ok(
+      s.transitions.some((t) => t.node === first && t.to === 'follower' && t.reason === 'memberNotAlive'),
+    );
+  });
+
+  it('removing a non-leader moves nothing', () => {
+    const alive = new Set(NODES);
+    const s = speakers(alive);
+    for (const a of s.actors) a.update(view([['web', '10.0.0.1']]));
+    const winner = s.announcers('default/web')[0]!;
+    const before = s.transitions.length;
+    alive.delete(NODES.find((n) => n !== winner)!);
+    for (const a of s.actors) a.membershipChanged();
+    assert.deepEqual(s.announcers('default/web'), [winner]);
+    assert.ok(
+      !s.transitions
+        .slice(before)
+        .some((t) => t.to === 'leader' || (t.node === winner && t.to === 'follower')),
+    );
+  });
+
+  it('a deleted service is withdrawn, and stopping withdraws everything', () => {
+    const s = speakers(new Set(NODES));
+    for (const a of s.actors)
+      a.update(
+        view([
+          ['web', '10.0.0.1'],
+          ['db', '10.0.0.2'],
+        ]),
+      );
+    for (const a of s.actors) a.update(view([['db', '10.0.0.2']]));
+    assert.deepEqual(s.announcers('default/web'), []);
+    assert.equal(s.announcers('default/db').length, 1);
+    for (const a of s.actors) a.stop();
+    assert.deepEqual(s.announcers('default/db'), []);
+  });
+
+  it('a changed address while leader is announced again (no gap)', () => {
+    const s = speakers(new Set(NODES));
+    for (const a of s.actors) a.update(view([['web', '10.0.0.1']]));
+    const winner = s.announcers('default/web')[0]!;
+    // The new address may elect another node; whoever wins announces the new address only.
+    for (const a of s.actors) a.update(view([['web', '10.0.0.9']]));
+    const now = s.announcers('default/web');
+    assert.equal(now.length, 1);
+    assert.deepEqual(s.applied.get(now[0]!)?.get('default/web')?.ips, ['10.0.0.9']);
+    if (now[0] !== winner) assert.ok(!s.applied.get(winner)?.has('default/web'));
+  });
+});
