@@ -3,29 +3,20 @@
 // YAML, as a restarted controller would: services already holding addresses (status) first.
 import type { Command } from 'commander';
 import { Allocator, fullPass, type Decision, type PoolStats } from '../../core/allocator/index.js';
-import { applyInOrder } from '../../core/config/apply.js';
-import { formatIssue } from '../../core/config/issues.js';
-import { DEFAULT_NAMESPACE, parse } from '../../core/config/parse.js';
-import { validateInputs } from '../../core/config/report.js';
-import { toResource } from '../../core/config/resource.js';
-import type { Labels } from '../../core/labels.js';
 import { readService, type ServiceModel } from '../../core/service/model.js';
-import { readYamlInputs } from '../../files/yaml-files.js';
+import { namespaceLabelsOf } from '../../core/service/namespaces.js';
+import { addNamespaceOption, readConfigInputs } from '../config-inputs.js';
 import { type CliIo, EXIT, parseOutputFormat } from '../output.js';
 
 export function registerAllocate(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  program
+  const command = program
     .command('allocate')
     .description(
       'Allocate LoadBalancer addresses for the Services in YAML files, from the pools configured there',
     )
     .argument('<paths...>', 'YAML files or folders: metallb.io objects, Namespaces and Services')
-    .option('-o, --output <format>', 'text or json', 'text')
-    .option(
-      '-n, --namespace <ns>',
-      "the agent's namespace; objects without one are placed there",
-      DEFAULT_NAMESPACE,
-    )
+    .option('-o, --output <format>', 'text or json', 'text');
+  addNamespaceOption(command)
     .addHelpText(
       'after',
       '\nOne pass as a restarted controller makes it: Services whose status.loadBalancer.ingress holds\n' +
@@ -38,43 +29,16 @@ export function registerAllocate(program: Command, io: CliIo, setExit: (code: nu
     )
     .action(async (paths: string[], opts: { output: string; namespace: string }) => {
       const format = parseOutputFormat(opts.output);
-      const values = await readYamlInputs(paths);
-      const { kept } = applyInOrder(values, opts.namespace);
-      const result = parse(
-        kept.map((k) => k.value),
-        { namespace: opts.namespace, references: 'warn' },
-      );
-      if (!result.ok) {
-        const report = validateInputs(values, { namespace: opts.namespace, references: 'warn' });
-        for (const e of report.entries.filter((x) => x.severity === 'error'))
-          io.err(`${e.file}: ${formatIssue(e)}`);
-        io.err(`herald: the configuration has ${report.errorCount} error(s); nothing allocated`);
-        setExit(EXIT.usage);
-        return;
-      }
-      const services = kept.flatMap((k) => readService(k.value) ?? []);
-      const namespaces = readNamespaces(kept.map((k) => k.value));
-      const allocator = new Allocator(result.config);
-      const decisions = fullPass(allocator, services, (ns) => namespaces.get(ns) ?? defaultLabels(ns));
+      const inputs = await readConfigInputs(paths, opts.namespace, io, setExit, 'nothing allocated');
+      if (!inputs) return;
+      const services = inputs.objects.flatMap((value) => readService(value) ?? []);
+      const allocator = new Allocator(inputs.config);
+      const decisions = fullPass(allocator, services, namespaceLabelsOf(inputs.objects));
       const report = toReport(services, decisions, allocator.stats());
       if (format === 'json') io.out(JSON.stringify(report, null, 2));
       else io.out(toText(report));
       setExit(EXIT.ok);
     });
-}
-
-/** Kubernetes labels every namespace with its name. */
-const defaultLabels = (ns: string): Labels => ({ 'kubernetes.io/metadata.name': ns });
-
-function readNamespaces(values: readonly unknown[]): Map<string, Labels> {
-  const out = new Map<string, Labels>();
-  for (const value of values) {
-    const r = toResource(value, '');
-    if (r?.kind === 'Namespace' && r.apiVersion === 'v1' && r.name) {
-      out.set(r.name, { ...r.labels, ...defaultLabels(r.name) });
-    }
-  }
-  return out;
 }
 
 interface Report {

@@ -2,12 +2,8 @@
 // Which node announces each LoadBalancer service in layer 2, and why every other node does not,
 // from configuration, Nodes, Services and EndpointSlices read from YAML.
 import type { Command } from 'commander';
-import { applyInOrder } from '../../core/config/apply.js';
-import { formatIssue } from '../../core/config/issues.js';
-import { DEFAULT_NAMESPACE, parse } from '../../core/config/parse.js';
-import { validateInputs } from '../../core/config/report.js';
 import { formatPlanText, planFromObjects } from '../../core/plan/index.js';
-import { readYamlInputs } from '../../files/yaml-files.js';
+import { addNamespaceOption, readConfigInputs } from '../config-inputs.js';
 import { type CliIo, EXIT, parseOutputFormat } from '../output.js';
 
 interface PlanCliOptions {
@@ -17,17 +13,13 @@ interface PlanCliOptions {
 }
 
 export function registerPlan(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  program
+  const command = program
     .command('plan')
     .description('Show which node announces each LoadBalancer Service in layer 2, and why the others do not')
     .argument('<paths...>', 'YAML files or folders: metallb.io objects, Nodes, Services, EndpointSlices')
     .option('-o, --output <format>', 'text or json', 'text')
-    .option('-m, --members <names>', 'the live members, comma-separated (default: every Node given)')
-    .option(
-      '-n, --namespace <ns>',
-      "the agent's namespace; objects without one are placed there",
-      DEFAULT_NAMESPACE,
-    )
+    .option('-m, --members <names>', 'the live members, comma-separated (default: every Node given)');
+  addNamespaceOption(command)
     .addHelpText(
       'after',
       '\nServices keep the addresses in status.loadBalancer.ingress; the others get what `herald allocate`\n' +
@@ -40,19 +32,9 @@ export function registerPlan(program: Command, io: CliIo, setExit: (code: number
     .action(async (paths: string[], opts: PlanCliOptions) => {
       const format = parseOutputFormat(opts.output);
       const members = opts.members?.split(',').flatMap((m) => (m.trim() ? [m.trim()] : []));
-      const values = await readYamlInputs(paths);
-      const { kept } = applyInOrder(values, opts.namespace);
-      const objects = kept.map((k) => k.value);
-      const result = parse(objects, { namespace: opts.namespace, references: 'warn' });
-      if (!result.ok) {
-        const report = validateInputs(values, { namespace: opts.namespace, references: 'warn' });
-        for (const e of report.entries.filter((x) => x.severity === 'error'))
-          io.err(`${e.file}: ${formatIssue(e)}`);
-        io.err(`herald: the configuration has ${report.errorCount} error(s); no plan`);
-        setExit(EXIT.usage);
-        return;
-      }
-      const plan = planFromObjects(result.config, objects, { members });
+      const inputs = await readConfigInputs(paths, opts.namespace, io, setExit, 'no plan');
+      if (!inputs) return;
+      const plan = planFromObjects(inputs.config, inputs.objects, { members });
       for (const m of plan.unknownMembers) io.err(`herald: member "${m}" is not a Node given; ignored`);
       if (format === 'json') io.out(JSON.stringify({ services: plan.services }, null, 2));
       else io.out(formatPlanText(plan));

@@ -1,24 +1,20 @@
 // herald validate [--output text|json] [--namespace NS] PATH...
 import type { Command } from 'commander';
 import { formatIssue } from '../../core/config/issues.js';
-import { DEFAULT_NAMESPACE } from '../../core/config/parse.js';
 import { validateInputs, type ReportEntry } from '../../core/config/report.js';
 import { readYamlInputs } from '../../files/yaml-files.js';
+import { addNamespaceOption } from '../config-inputs.js';
 import { type CliIo, EXIT, parseOutputFormat } from '../output.js';
 
 export function registerValidate(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  program
+  const command = program
     .command('validate')
     .description(
       'Validate MetalLB configuration (metallb.io objects, FRRConfiguration) in YAML files and folders',
     )
     .argument('<paths...>', 'YAML files or folders (multi-document files allowed)')
-    .option('-o, --output <format>', 'text or json', 'text')
-    .option(
-      '-n, --namespace <ns>',
-      "the agent's namespace; objects without one are placed there",
-      DEFAULT_NAMESPACE,
-    )
+    .option('-o, --output <format>', 'text or json', 'text');
+  addNamespaceOption(command)
     .addHelpText(
       'after',
       '\nExit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error or unreadable input.\n' +

@@ -1,5 +1,5 @@
 // The plan's public surface: layer-2 announcers from one view of the cluster.
-export { withAddresses, namespaceLabels, type Addressed } from './addresses.js';
+export { withAddresses, type Addressed } from './addresses.js';
 export {
   planLayer2,
   servesService,
