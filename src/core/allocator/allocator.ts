@@ -105,7 +105,12 @@ export class Allocator {
     return this.assign(current, request, this.requester(service, namespaceLabels)) === undefined;
   }
 
-  reconcile(service: ServiceModel, namespaceLabels?: Labels): Decision {
+  /**
+   * `restored`: the service took back its status addresses in this restart pass; it then keeps
+   * exactly them (no second PreferDualStack family is added), so a restart reproduces the
+   * assignment it found. The next reconcile of the service may add the family.
+   */
+  reconcile(service: ServiceModel, namespaceLabels?: Labels, restored = false): Decision {
     const key = serviceKey(service);
     const ignored = this.ignores(service);
     if (ignored !== undefined) {
@@ -147,7 +152,12 @@ export class Allocator {
       return this.decision(key, out);
     }
 
-    if (current.length === 1 && request.policy === 'PreferDualStack' && request.families.length === 2) {
+    if (
+      !restored &&
+      current.length === 1 &&
+      request.policy === 'PreferDualStack' &&
+      request.families.length === 2
+    ) {
       out.push(...this.addSecondFamily(current, request, who));
     }
     if (current.length === 0) {

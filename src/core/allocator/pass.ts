@@ -14,11 +14,13 @@ export function fullPass(
   namespaceLabels: NamespaceLabels = () => undefined,
 ): Decision[] {
   const holders = services.filter((s) => s.ingressIPs.length > 0 && allocator.ignores(s) === undefined);
-  for (const service of holders) allocator.restore(service, namespaceLabels(service.namespace));
+  const restored = new Set(holders.filter((s) => allocator.restore(s, namespaceLabels(s.namespace))));
   const held = new Set(holders);
   const order = [...holders, ...services.filter((s) => !held.has(s))];
   const byKey = new Map<string, Decision>();
-  for (const service of order)
-    byKey.set(serviceKey(service), allocator.reconcile(service, namespaceLabels(service.namespace)));
+  for (const service of order) {
+    const decision = allocator.reconcile(service, namespaceLabels(service.namespace), restored.has(service));
+    byKey.set(serviceKey(service), decision);
+  }
   return services.flatMap((s) => byKey.get(serviceKey(s)) ?? []);
 }

@@ -262,7 +262,11 @@ describe('allocator properties', () => {
           checkRestart(w);
         }
       }),
-      { numRuns: 3000, includeErrorInReport: true },
+      {
+        numRuns: 3000,
+        includeErrorInReport: true,
+        ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH } : {}),
+      },
     );
   });
 });

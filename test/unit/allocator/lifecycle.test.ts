@@ -127,4 +127,17 @@ describe('allocation: restart regressions', () => {
       [['10.0.0.2'], ['10.0.0.1', '2001:db8::1']],
     );
   });
+
+  it('a PreferDualStack holder of one family keeps exactly it across a restart (found by the property test)', () => {
+    // The other family became free while the service was not reconciled; a restart must not add
+    // it, or a restart would change the assignment. The service's next reconcile may.
+    const config = pools(pool('m', ['10.0.0.1/32', '2001:db8::1/128']));
+    const holder = service('p', { ipFamilyPolicy: 'PreferDualStack', ingress: ['10.0.0.1'] });
+    const [restart] = fullPass(new Allocator(config), [holder]);
+    assert.deepEqual(restart?.ips, ['10.0.0.1']);
+    assert.deepEqual(restart?.events, []);
+    const live = new Allocator(config);
+    fullPass(live, [holder]);
+    assert.deepEqual(live.reconcile(holder).ips, ['10.0.0.1', '2001:db8::1']);
+  });
 });
