@@ -135,7 +135,7 @@ describe('allocation: restart regressions', () => {
     const holder = service('p', { ipFamilyPolicy: 'PreferDualStack', ingress: ['10.0.0.1'] });
     const [restart] = fullPass(new Allocator(config), [holder]);
     assert.deepEqual(restart?.ips, ['10.0.0.1']);
-    assert.deepEqual(restart?.events, []);
+    assert.deepEqual(restart.events, []);
     const live = new Allocator(config);
     fullPass(live, [holder]);
     assert.deepEqual(live.reconcile(holder).ips, ['10.0.0.1', '2001:db8::1']);
