@@ -45,10 +45,14 @@ export class MemberCluster {
     writeFileSync(this.keyFile, options.keySecret ?? 'cluster-secret');
   }
 
-  /** Starts a member; `peers` are addresses to join through. */
-  start(name: string, address: string, peers: readonly string[], keySecret?: string): MemberProcess {
-    let keyFile = this.keyFile;
-    if (keySecret !== undefined) {
+  /**
+   * Starts a member; `peers` are addresses to join through. `keySecret`: another secret for this
+   * member, or null for none at all (the default, open key).
+   */
+  start(name: string, address: string, peers: readonly string[], keySecret?: string | null): MemberProcess {
+    let keyFile: string | undefined = this.keyFile;
+    if (keySecret === null) keyFile = undefined;
+    else if (keySecret !== undefined) {
       keyFile = join(this.dir, `${name}.key`);
       writeFileSync(keyFile, keySecret);
     }
@@ -61,8 +65,7 @@ export class MemberCluster {
       address,
       '--gossip-peers',
       peers.join(','),
-      '--gossip-key-file',
-      keyFile,
+      ...(keyFile !== undefined ? ['--gossip-key-file', keyFile] : []),
       '--profile',
       this.options.profile ?? 'fast',
     ];

@@ -1,0 +1,253 @@
+// Answers ARP and NDP for the addresses this node announces, on the allowed interfaces, and
+// sends unsolicited announcements on takeover: at once, then every 1.1 s until 5 s after the
+// last trigger (behaviour.md §3). Implements the Layer2Announcer port by converging: each
+// apply() is the whole desired set; sockets open and close as interfaces gain or lose work.
+import { decodeArp, arpReplyTo, gratuitousArp, ARP_REQUEST, ETHERTYPE_ARP } from '../core/packets/arp.js';
+import { isDecodeError, type DropReason } from '../core/packets/errors.js';
+import {
+  advertisementFor,
+  decodeNeighborMessage,
+  ETHERTYPE_IPV6,
+  ND_NEIGHBOR_SOLICITATION,
+  unsolicitedAdvertisement,
+} from '../core/packets/ndp.js';
+import { announceInterfaces, type InterfaceInfo } from '../core/net/interfaces.js';
+import { parseIp } from '../core/net/ip.js';
+import type { Layer2Announcement, Layer2Announcer } from '../ports/announcer.js';
+import type { Clock } from '../ports/clock.js';
+import type { PacketSocket } from './packet-socket.js';
+
+const REPEAT_MS = 1100;
+const REPEAT_FOR_MS = 5000;
+
+export interface ResponderCounters {
+  requestsReceived: Map<string, number>;
+  responsesSent: Map<string, number>;
+  gratuitousSent: Map<string, number>;
+  dropped: Map<DropReason | 'notOwned' | 'outgoing', number>;
+}
+
+export interface ResponderDeps {
+  readonly clock: Clock;
+  readonly interfaces: () => readonly InterfaceInfo[];
+  readonly open: (interfaceName: string, ethertype: number) => PacketSocket;
+  readonly onError?: (interfaceName: string, error: unknown) => void;
+}
+
+interface InterfaceState {
+  arp?: PacketSocket;
+  ipv6?: PacketSocket;
+  /** Owned addresses on this interface: IPv4 as numbers, IPv6 as hex of the 16 bytes. */
+  v4: Map<number, string>;
+  v6: Map<string, { text: string; bytes: Uint8Array }>;
+}
+
+const bump = <K>(map: Map<K, number>, key: K): void => {
+  map.set(key, (map.get(key) ?? 0) + 1);
+};
+
+export class Layer2Responder implements Layer2Announcer {
+  readonly counters: ResponderCounters = {
+    requestsReceived: new Map(),
+    responsesSent: new Map(),
+    gratuitousSent: new Map(),
+    dropped: new Map(),
+  };
+  private readonly byInterface = new Map<string, InterfaceState>();
+  /** Announcement repeats per `interface|ip`: when to stop. */
+  private readonly repeats = new Map<string, { until: number; timer: unknown }>();
+
+  constructor(private readonly deps: ResponderDeps) {}
+
+  apply(desired: ReadonlyMap<string, Layer2Announcement>): void {
+    const all = this.deps.interfaces();
+    const wanted = new Map<
+      string,
+      { v4: Map<number, string>; v6: Map<string, { text: string; bytes: Uint8Array }> }
+    >();
+    for (const announcement of desired.values()) {
+      for (const name of announceInterfaces(all, announcement.interfaces)) {
+        const entry = wanted.get(name) ?? { v4: new Map(), v6: new Map() };
+        wanted.set(name, entry);
+        for (const text of announcement.ips) {
+          const ip = parseIp(text);
+          if (ip?.family === 4) entry.v4.set(Number(ip.value), text);
+          else if (ip?.family === 6) {
+            const bytes = Buffer.from(ip.value.toString(16).padStart(32, '0'), 'hex');
+            entry.v6.set(bytes.toString('hex'), { text, bytes });
+          }
+        }
+      }
+    }
+    for (const [name, state] of this.byInterface) {
+      if (!wanted.has(name)) this.closeInterface(name, state);
+    }
+    for (const [name, next] of wanted) this.converge(name, next.v4, next.v6);
+  }
+
+  /** Closes every socket and stops every repeat. */
+  stop(): void {
+    for (const [name, state] of this.byInterface) this.closeInterface(name, state);
+  }
+
+  private converge(
+    name: string,
+    v4: Map<number, string>,
+    v6: Map<string, { text: string; bytes: Uint8Array }>,
+  ): void {
+    const state: InterfaceState = this.byInterface.get(name) ?? { v4: new Map(), v6: new Map() };
+    this.byInterface.set(name, state);
+    const newV4 = [...v4.keys()].filter((ip) => !state.v4.has(ip));
+    const newV6 = [...v6.keys()].filter((key) => !state.v6.has(key));
+    for (const ip of state.v4.keys()) if (!v4.has(ip)) this.stopRepeat(name, `v4:${ip}`);
+    for (const key of state.v6.keys()) if (!v6.has(key)) this.stopRepeat(name, `v6:${key}`);
+    state.v4 = v4;
+    state.v6 = v6;
+    try {
+      if (v4.size > 0 && !state.arp)
+        state.arp = this.openSocket(name, ETHERTYPE_ARP, (frame) => this.onArp(name, frame));
+      if (v4.size === 0 && state.arp) {
+        state.arp.close();
+        delete state.arp;
+      }
+      if (v6.size > 0 && !state.ipv6) {
+        state.ipv6 = this.openSocket(name, ETHERTYPE_IPV6, (frame) => this.onIpv6(name, frame));
+        // Solicitations go to solicited-node multicast groups the kernel has not joined for us.
+        state.ipv6.setAllMulticast(true);
+      }
+      if (v6.size === 0 && state.ipv6) {
+        state.ipv6.close();
+        delete state.ipv6;
+      }
+    } catch (error) {
+      this.deps.onError?.(name, error);
+    }
+    for (const ip of newV4) this.announce(name, `v4:${ip}`);
+    for (const key of newV6) this.announce(name, `v6:${key}`);
+  }
+
+  private openSocket(name: string, ethertype: number, onFrame: (frame: Buffer) => void): PacketSocket {
+    const socket = this.deps.open(name, ethertype);
+    socket.start((frame, outgoing) => {
+      if (outgoing) bump(this.counters.dropped, 'outgoing');
+      else onFrame(frame);
+    });
+    return socket;
+  }
+
+  private onArp(name: string, frame: Buffer): void {
+    const state = this.byInterface.get(name);
+    const packet = decodeArp(frame);
+    if (isDecodeError(packet)) {
+      bump(this.counters.dropped, packet.reason);
+      return;
+    }
+    if (packet.operation !== ARP_REQUEST) return;
+    const text = state?.v4.get(packet.targetIp);
+    if (!state?.arp || text === undefined) {
+      bump(this.counters.dropped, 'notOwned');
+      return;
+    }
+    bump(this.counters.requestsReceived, text);
+    this.send(name, state.arp, arpReplyTo(packet, state.arp.mac), this.counters.responsesSent, text);
+  }
+
+  private onIpv6(name: string, frame: Buffer): void {
+    const state = this.byInterface.get(name);
+    const message = decodeNeighborMessage(frame);
+    if (isDecodeError(message)) {
+      // Most IPv6 traffic is not neighbour discovery; only count what claims to be.
+      if (message.reason !== 'notIpv6Icmpv6' && message.reason !== 'notNeighborDiscovery')
+        bump(this.counters.dropped, message.reason);
+      return;
+    }
+    if (message.type !== ND_NEIGHBOR_SOLICITATION) return;
+    const owned = state?.v6.get(Buffer.from(message.target).toString('hex'));
+    if (!state?.ipv6 || !owned) {
+      bump(this.counters.dropped, 'notOwned');
+      return;
+    }
+    bump(this.counters.requestsReceived, owned.text);
+    this.send(
+      name,
+      state.ipv6,
+      advertisementFor(message, state.ipv6.mac),
+      this.counters.responsesSent,
+      owned.text,
+    );
+  }
+
+  /** Unsolicited announcement now, then every 1.1 s until 5 s after this (last) trigger. */
+  private announce(name: string, key: string): void {
+    const id = `${name}|${key}`;
+    const existing = this.repeats.get(id);
+    const until = this.deps.clock.now() + REPEAT_FOR_MS;
+    if (existing) {
+      existing.until = until;
+      return;
+    }
+    const round = (): void => {
+      const entry = this.repeats.get(id);
+      if (!entry) return;
+      this.sendUnsolicited(name, key);
+      if (this.deps.clock.now() + REPEAT_MS > entry.until) {
+        this.repeats.delete(id);
+        return;
+      }
+      entry.timer = this.deps.clock.setTimeout(round, REPEAT_MS);
+    };
+    this.repeats.set(id, { until, timer: undefined });
+    round();
+  }
+
+  private sendUnsolicited(name: string, key: string): void {
+    const state = this.byInterface.get(name);
+    if (!state) return;
+    if (key.startsWith('v4:') && state.arp) {
+      const ip = Number(key.slice(3));
+      const text = state.v4.get(ip) ?? '';
+      for (const frame of gratuitousArp(ip, state.arp.mac))
+        this.send(name, state.arp, frame, this.counters.gratuitousSent, text);
+    } else if (key.startsWith('v6:') && state.ipv6) {
+      const owned = state.v6.get(key.slice(3));
+      if (owned)
+        this.send(
+          name,
+          state.ipv6,
+          unsolicitedAdvertisement(owned.bytes, state.ipv6.mac),
+          this.counters.gratuitousSent,
+          owned.text,
+        );
+    }
+  }
+
+  private send(
+    name: string,
+    socket: PacketSocket,
+    frame: Uint8Array,
+    counter: Map<string, number>,
+    ip: string,
+  ): void {
+    try {
+      socket.send(frame);
+      bump(counter, ip);
+    } catch (error) {
+      this.deps.onError?.(name, error);
+    }
+  }
+
+  private stopRepeat(name: string, key: string): void {
+    const id = `${name}|${key}`;
+    const entry = this.repeats.get(id);
+    if (entry?.timer !== undefined) this.deps.clock.clearTimeout(entry.timer);
+    this.repeats.delete(id);
+  }
+
+  private closeInterface(name: string, state: InterfaceState): void {
+    for (const ip of state.v4.keys()) this.stopRepeat(name, `v4:${ip}`);
+    for (const key of state.v6.keys()) this.stopRepeat(name, `v6:${key}`);
+    state.arp?.close();
+    state.ipv6?.close();
+    this.byInterface.delete(name);
+  }
+}
