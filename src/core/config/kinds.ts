@@ -33,6 +33,8 @@ export interface KindInfo {
   readonly versions: readonly KindVersion[];
   /** Whether Herald generates a CRD for it (the legacy AddressPool and the operator's kind are read, not served). */
   readonly crd: boolean;
+  /** Every spec field is optional, so an object without `spec` is an empty spec (as MetalLB accepts). */
+  readonly specOptional?: boolean;
   readonly printerColumns?: readonly {
     name: string;
     jsonPath: string;
@@ -59,6 +61,7 @@ export const KINDS: readonly KindInfo[] = [
   {
     group: METALLB_GROUP,
     kind: 'L2Advertisement',
+    specOptional: true,
     plural: 'l2advertisements',
     versions: [{ name: 'v1beta1', spec: l2AdvertisementSpec, storage: true }],
     crd: true,
@@ -71,6 +74,7 @@ export const KINDS: readonly KindInfo[] = [
   {
     group: METALLB_GROUP,
     kind: 'BGPAdvertisement',
+    specOptional: true,
     plural: 'bgpadvertisements',
     versions: [{ name: 'v1beta1', spec: bgpAdvertisementSpec, storage: true }],
     crd: true,
@@ -105,6 +109,7 @@ export const KINDS: readonly KindInfo[] = [
   {
     group: METALLB_GROUP,
     kind: 'BFDProfile',
+    specOptional: true,
     plural: 'bfdprofiles',
     versions: [{ name: 'v1beta1', spec: bfdProfileSpec, storage: true }],
     crd: true,
@@ -119,6 +124,7 @@ export const KINDS: readonly KindInfo[] = [
   {
     group: METALLB_GROUP,
     kind: 'Community',
+    specOptional: true,
     plural: 'communities',
     versions: [{ name: 'v1beta1', spec: communitySpec, storage: true }],
     crd: true,
@@ -142,6 +148,7 @@ export const KINDS: readonly KindInfo[] = [
   {
     group: METALLB_GROUP,
     kind: 'MetalLB',
+    specOptional: true,
     plural: 'metallbs',
     versions: [{ name: 'v1beta1', spec: metalLBSpec, storage: true }],
     crd: false,
@@ -149,6 +156,7 @@ export const KINDS: readonly KindInfo[] = [
   {
     group: FRRK8S_GROUP,
     kind: 'FRRConfiguration',
+    specOptional: true,
     plural: 'frrconfigurations',
     versions: [{ name: 'v1beta1', spec: frrConfigurationSpec, storage: true }],
     crd: true,

@@ -104,7 +104,7 @@ function acceptObject(
   }
   const before = sink.issues.length;
   const raw = resource.raw;
-  const spec = raw.spec === undefined && info.kind === 'Community' ? {} : raw.spec;
+  const spec = raw.spec === undefined && info.specOptional ? {} : raw.spec;
   checkShape(version.spec, spec, resource, 'spec', sink);
   for (const key of Object.keys(raw)) {
     if (!['apiVersion', 'kind', 'metadata', 'spec', 'status'].includes(key)) {

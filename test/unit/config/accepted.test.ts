@@ -188,6 +188,23 @@ describe('accepted configurations', () => {
     assert.equal(result.issues[0]?.field, 'spec.ipAddressPools[0]');
   });
 
+  it('accepts advertisements, BFD profiles and communities without a spec (every field optional)', () => {
+    const bare = (kind: string, name: string) => ({
+      apiVersion: 'metallb.io/v1beta1',
+      kind,
+      metadata: { name, namespace: 'metallb-system' },
+    });
+    const { config } = ok([
+      pool('p', ['10.0.0.0/24']),
+      bare('L2Advertisement', 'l2'),
+      bare('BGPAdvertisement', 'bgp'),
+      bare('BFDProfile', 'b'),
+    ]);
+    assert.deepEqual(config.l2Advertisements[0]?.pools, ['p']);
+    assert.equal(config.bgpAdvertisements[0]?.aggregationLength, 32);
+    assert.equal(config.bfdProfiles.get('b')?.detectMultiplier, 3);
+  });
+
   it('is all-or-nothing: one error refuses everything', () => {
     const result = parse([pool('good', ['10.0.0.0/24']), pool('bad', ['nonsense'])]);
     assert.equal(result.ok, false);

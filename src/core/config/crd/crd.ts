@@ -106,7 +106,7 @@ function objectSchema(
     type: 'object',
     description: `${info.kind} (${info.group}/${version.name}); generated from Herald's configuration schema.`,
     properties,
-    ...(REFINEMENTS[info.kind]?.specOptional ? {} : { required: ['spec'] }),
+    ...(info.specOptional ? {} : { required: ['spec'] }),
   };
 }
 

@@ -18,8 +18,6 @@ export interface VersionRefinements {
 }
 
 export interface KindRefinements {
-  /** parse() accepts an object without spec (Community only). */
-  readonly specOptional?: boolean;
   readonly status?: StructuralSchema;
   /** Per version name; '*' applies to every version. */
   readonly versions: Readonly<Record<string, VersionRefinements>>;
@@ -135,7 +133,6 @@ export const REFINEMENTS: Readonly<Record<string, KindRefinements>> = {
       },
     },
   },
-  Community: { specOptional: true, versions: {} },
 };
 
 /** The refinements of one version ('*' first, then the version's own). */
