@@ -3,20 +3,14 @@
 // election (core/plan) and feeds the results to the machines; their announce/withdraw actions
 // maintain the desired announcements, which the layer-2 announcer converges to.
 import { createActor, type Actor } from 'xstate';
-import type { Config } from '../core/config/types.js';
-import type { NodeModel, ServiceEndpoints } from '../core/election/nodes.js';
 import { planLayer2 } from '../core/plan/layer2.js';
-import { serviceKey, type ServiceModel } from '../core/service/model.js';
+import type { ClusterView } from '../core/plan/view.js';
+import { serviceKey } from '../core/service/model.js';
 import { leadershipMachine, type LeadershipTransition } from '../machines/leadership.machine.js';
 import type { Layer2Announcement, Layer2Announcer } from '../ports/announcer.js';
 import type { Clock } from '../ports/clock.js';
 
-export interface ClusterView {
-  readonly config: Config;
-  readonly nodes: readonly NodeModel[];
-  readonly services: readonly ServiceModel[];
-  readonly endpoints: ReadonlyMap<string, ServiceEndpoints> | undefined;
-}
+export type { ClusterView };
 
 export interface LeadershipDeps {
   readonly self: string;

@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   allocate: async () => (await import('./commands/allocate.js')).registerAllocate,
   plan: async () => (await import('./commands/plan.js')).registerPlan,
   membership: async () => (await import('./commands/membership.js')).registerMembership,
+  speaker: async () => (await import('./commands/speaker.js')).registerSpeaker,
 };
 
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {

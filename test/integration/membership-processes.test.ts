@@ -10,7 +10,7 @@ const JOIN_MS = 8000;
 const DETECT_MS = 5000;
 
 describe('membership processes on loopback', async () => {
-  const ports = await freePorts(5);
+  const ports = await freePorts(6);
   const addr = (i: number) => `127.0.0.1:${ports[i] ?? 0}`;
   const cluster = new MemberCluster();
   const names = ['m1', 'm2', 'm3', 'm4'];
@@ -71,11 +71,14 @@ describe('membership processes on loopback', async () => {
     assert.ok(change?.reason, 'the transition carries a reason');
   });
 
-  it('a member with another key cannot join', async () => {
+  it('a member with another key, or with none, cannot join', async () => {
     const intruder = cluster.start('intruder', addr(4), [addr(0)], 'some-other-secret');
+    const keyless = cluster.start('keyless', addr(5), [addr(0)], null);
     await new Promise((r) => setTimeout(r, 2500));
-    assert.equal(cluster.stateSeenBy('m1', 'intruder'), 'unknown');
-    assert.equal(intruder.events.filter((e) => e.event === 'member').length, 0);
+    for (const outsider of [intruder, keyless]) {
+      assert.equal(cluster.stateSeenBy('m1', outsider.name), 'unknown');
+      assert.equal(outsider.events.filter((e) => e.event === 'member').length, 0, outsider.name);
+    }
   });
 });
 

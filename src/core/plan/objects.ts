@@ -1,11 +1,9 @@
 // `herald plan` without I/O: the objects read from files (config already parsed) → the plan
 // model that is printed: per LoadBalancer service, the layer-2 announcer and every node's reason.
 import type { Config } from '../config/types.js';
-import { toResource } from '../config/resource.js';
-import { endpointsByService, toNodeModel, type NodeModel } from '../election/nodes.js';
-import { readService } from '../service/model.js';
-import { withAddresses } from './addresses.js';
+import type { NodeModel } from '../election/nodes.js';
 import { planLayer2, type ServiceL2Plan } from './layer2.js';
+import { viewFromObjects } from './view.js';
 
 export interface PlanOptions {
   /** The live members; undefined = every node given. */
@@ -37,24 +35,9 @@ export function planFromObjects(
   options: PlanOptions = {},
 ): PlanReport {
   const members = options.members;
-  const given = values.flatMap((v) => toNodeModel(v) ?? []);
-  const nodes: NodeModel[] =
-    given.length > 0 || !members
-      ? given
-      : members.map((name) => ({ name, labels: {}, networkUnavailable: false }));
-  const hasSlices = values.some((v) => toResource(v, 'default')?.kind === 'EndpointSlice');
-  const { services, skipped } = withAddresses(
-    config,
-    values.flatMap((v) => readService(v) ?? []),
-    values,
-  );
-  const plans = planLayer2({
-    config,
-    nodes,
-    services,
-    endpoints: hasSlices ? endpointsByService(values) : undefined,
-    alive: members ? new Set(members) : undefined,
-  });
+  const { view, skipped } = viewFromObjects(config, values, members);
+  const { nodes } = view;
+  const plans = planLayer2({ ...view, alive: members ? new Set(members) : undefined });
   const names = new Set(nodes.map((n) => n.name));
   return {
     services: plans.map((p) => toPlanService(p, nodes)),
