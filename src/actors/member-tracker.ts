@@ -46,10 +46,10 @@ export function createMemberTracker(
           actor.send({ ...event, self: init.self, at, expectedConfirmations: init.expectedConfirmations() });
           break;
         case 'member.suspect':
+        case 'member.dead':
           actor.send({ ...event, at, expectedConfirmations: init.expectedConfirmations() });
           break;
         case 'member.alive':
-        case 'member.dead':
         case 'member.left':
         case 'member.probe.ok':
           actor.send({ ...event, at });

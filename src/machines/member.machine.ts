@@ -17,7 +17,7 @@ export type MemberReason =
   | `suspectedBy:${string}`
   | `confirmedBy:${string}`
   | `refutedVia:${string}`
-  | `deadAnnouncedBy:${string}`;
+  | `deadReportedBy:${string}`;
 
 export interface MemberContext {
   readonly node: string;
@@ -54,7 +54,9 @@ export type MemberMachineEvent =
       at: number;
       expectedConfirmations?: number;
     }
-  | { type: 'member.dead'; incarnation: number; from: string; at: number }
+  /** Another member declared it dead. Taken as a suspicion (memberlist does the same with dead
+   * states from push-pull): a stale or mistaken report then costs a refutation, not a failover. */
+  | { type: 'member.dead'; incarnation: number; from: string; at: number; expectedConfirmations?: number }
   | { type: 'member.left'; incarnation: number; at: number }
   | { type: 'member.probe.failed'; self: string; at: number; expectedConfirmations?: number }
   | { type: 'member.probe.ok'; at: number };
@@ -87,7 +89,7 @@ const incarnationOf = (event: Ev): number | undefined =>
   'incarnation' in event ? event.incarnation : undefined;
 /** Who suspects the member: another member, or ourselves when our probes failed. */
 const suspecterOf = (event: Ev): string | undefined =>
-  event.type === 'member.suspect'
+  event.type === 'member.suspect' || event.type === 'member.dead'
     ? event.from
     : event.type === 'member.probe.failed'
       ? event.self
@@ -121,7 +123,12 @@ export const memberMachine = setup({
         expectedConfirmations: freshK(context, event),
         suspectedAt: event.at,
         lastEventAt: event.at,
-        reason: event.type === 'member.probe.failed' ? 'probeFailed' : (`suspectedBy:${from}` as const),
+        reason:
+          event.type === 'member.probe.failed'
+            ? 'probeFailed'
+            : event.type === 'member.dead'
+              ? (`deadReportedBy:${from}` as const)
+              : (`suspectedBy:${from}` as const),
       };
     }),
     recordConfirmation: assign(({ context, event }) => {
@@ -149,15 +156,6 @@ export const memberMachine = setup({
             incarnation: event.incarnation,
             lastEventAt: event.at,
             reason: `refutedVia:${event.from}` as const,
-          }
-        : {},
-    ),
-    recordDeath: assign(({ event }) =>
-      event.type === 'member.dead'
-        ? {
-            incarnation: event.incarnation,
-            lastEventAt: event.at,
-            reason: `deadAnnouncedBy:${event.from}` as const,
           }
         : {},
     ),
@@ -221,7 +219,7 @@ export const memberMachine = setup({
         'member.alive': { guard: 'isNewer', actions: 'recordIncarnation' },
         'member.probe.failed': { target: 'suspect', actions: 'startSuspicion' },
         'member.suspect': { guard: 'isNotOlder', target: 'suspect', actions: 'startSuspicion' },
-        'member.dead': { guard: 'isNotOlder', target: 'dead', actions: 'recordDeath' },
+        'member.dead': { guard: 'isNotOlder', target: 'suspect', actions: 'startSuspicion' },
         'member.left': { guard: 'isNotOlder', target: 'left', actions: 'recordLeave' },
       },
     },
@@ -250,7 +248,15 @@ export const memberMachine = setup({
           },
           { guard: 'isNewConfirmation', target: 'suspect', reenter: true, actions: 'recordConfirmation' },
         ],
-        'member.dead': { guard: 'isNotOlder', target: 'dead', actions: 'recordDeath' },
+        // Someone else's verdict: one more confirmation, not a verdict of ours.
+        'member.dead': [
+          {
+            guard: and(['isNewConfirmation', 'endsSuspicion']),
+            target: 'dead',
+            actions: ['recordConfirmation', 'recordTimeout'],
+          },
+          { guard: 'isNewConfirmation', target: 'suspect', reenter: true, actions: 'recordConfirmation' },
+        ],
         'member.left': { guard: 'isNotOlder', target: 'left', actions: 'recordLeave' },
       },
     },

@@ -49,6 +49,18 @@ const dead = (incarnation: number, from: string): MemberMachineEvent => ({
   at: 0,
 });
 
+/** A member declared dead by its suspicion running out, on a simulated clock. */
+function deadSnapshot(): Snapshot {
+  const clock = new SimulatedClock();
+  const actor = createActor(memberMachine, { clock, input: INPUT }).start();
+  actor.send({ type: 'member.probe.failed', self: 'me', at: 0 });
+  clock.increment(INPUT.suspicionMaxMs);
+  const snapshot = actor.getSnapshot();
+  actor.stop();
+  assert.equal(snapshot.value, 'dead');
+  return snapshot;
+}
+
 /** Independent Lifeguard formula, K = 3, 200..1200 ms. */
 const lifeguard = (c: number) => Math.max(200, Math.floor(1200 - (1000 * Math.log(c + 1)) / Math.log(4)));
 
@@ -118,12 +130,14 @@ describe('member machine: states and incarnations', () => {
     assert.deepEqual(actions, []);
   });
 
-  it('moves to dead when another member announces it, from alive or suspect', () => {
-    for (const before of [[], [failed()]]) {
-      const { snapshot } = run([...before, dead(3, 'node-c')]);
-      assert.equal(snapshot.value, 'dead');
-      assert.equal(snapshot.context.reason, 'deadAnnouncedBy:node-c');
-    }
+  it("takes another member's death report as a suspicion it can refute, or as a confirmation", () => {
+    const reported = run([dead(3, 'node-c')]).snapshot;
+    assert.equal(reported.value, 'suspect', 'a stale or mistaken report must not fail over at once');
+    assert.equal(reported.context.reason, 'deadReportedBy:node-c');
+    assert.equal(transition(memberMachine, reported, alive(4))[0].value, 'alive', 'refutable');
+    const confirmed = run([failed(), dead(3, 'node-c')]).snapshot;
+    assert.equal(confirmed.value, 'suspect');
+    assert.deepEqual(confirmed.context.confirmations, ['node-c']);
     assert.equal(run([dead(2, 'node-c')]).snapshot.value, 'alive', 'an older death is stale');
   });
 
@@ -131,10 +145,13 @@ describe('member machine: states and incarnations', () => {
     const starts: Record<string, MemberMachineEvent[]> = {
       alive: [],
       suspect: [failed()],
-      dead: [dead(3, 'node-c')],
+      dead: [],
     };
     for (const [name, before] of Object.entries(starts)) {
-      const { snapshot } = run([...before, left(3)]);
+      const { snapshot } =
+        name === 'dead'
+          ? { snapshot: transition(memberMachine, deadSnapshot(), left(3))[0] }
+          : run([...before, left(3)]);
       assert.equal(snapshot.value, 'left', `left from ${name}`);
       assert.equal(snapshot.context.reason, 'leaveAnnounced');
     }
@@ -142,8 +159,7 @@ describe('member machine: states and incarnations', () => {
   });
 
   it('rejoins after leaving, and revives after death, only with a higher incarnation', () => {
-    for (const end of [left(3), dead(3, 'node-c')]) {
-      const gone = run([end]).snapshot;
+    for (const gone of [run([left(3)]).snapshot, deadSnapshot()]) {
       assert.equal(transition(memberMachine, gone, alive(3))[0].value, gone.value);
       const [back, actions] = transition(memberMachine, gone, alive(4));
       assert.equal(back.value, 'alive');

@@ -1,0 +1,84 @@
+// herald lab up|down|status|kill NODE|cut NODE|heal NODE|failover-bench
+import type { Command } from 'commander';
+import { type CliIo, UsageError } from '../output.js';
+
+interface LabOptions {
+  id: string;
+  nodes: string;
+}
+
+export function registerLab(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  const lab = program
+    .command('lab')
+    .description(
+      'A whole cluster in network namespaces on this machine (root): the demo and the proving ground',
+    );
+  const common = (c: Command): Command =>
+    c.option('--id <id>', 'lab name, so several labs can coexist', 'default');
+  const load = () => import('../../lab/commands.js');
+
+  common(
+    lab
+      .command('up')
+      .description('build the lab: bridge, nodes with HTTP servers and speakers, client, router'),
+  )
+    .option('--nodes <n>', 'how many nodes', '3')
+    .action(async (opts: LabOptions) => {
+      const { up } = await load();
+      setExit(await up(Number(opts.nodes), opts.id, io));
+    });
+  common(
+    lab.command('down').description('remove the lab and its processes (and leftovers of interrupted runs)'),
+  )
+    .option('--all', 'every lab on this machine')
+    .action(async (opts: { id: string; all?: boolean }) => {
+      const { down } = await load();
+      setExit(down(opts.all ? undefined : opts.id, io));
+    });
+  common(
+    lab.command('status').description('namespaces, speakers, cables, and who the client sees announcing'),
+  ).action(async (opts: { id: string }) => {
+    const { status } = await load();
+    setExit(status(opts.id, io));
+  });
+  for (const [name, description] of [
+    ['kill', 'SIGKILL the speaker of NODE'],
+    ['cut', "pull NODE's cable at the bridge"],
+    ['heal', "plug NODE's cable back and restart its speaker if it is not running"],
+  ] as const) {
+    common(lab.command(name).description(description).argument('<node>', 'node name, e.g. node1')).action(
+      async (node: string, opts: { id: string }) => {
+        const { fault } = await load();
+        setExit(fault(name, node, opts.id, io));
+      },
+    );
+  }
+  common(
+    lab
+      .command('failover-bench')
+      .description('fail the announcing node repeatedly and measure client-side downtime'),
+  )
+    .option('--nodes <n>', 'nodes in the lab it builds', '3')
+    .option('--trials <n>', 'faults to inject', '20')
+    .option('--mode <mode>', 'cut | kill | stop | term', 'cut')
+    .option('--out <dir>', 'where to write results JSON and the SVG histogram', 'bench/results')
+    .action(async (opts: { id: string; nodes: string; trials: string; mode: string; out: string }) => {
+      if (!['cut', 'kill', 'stop', 'term'].includes(opts.mode))
+        throw new UsageError(`--mode must be cut, kill, stop or term`);
+      const { failoverBench } = await import('../../lab/failover-bench.js');
+      const code = await failoverBench(
+        {
+          nodes: Number(opts.nodes),
+          trials: Number(opts.trials),
+          mode: opts.mode as 'cut' | 'kill' | 'stop' | 'term',
+          id: opts.id,
+          out: opts.out,
+        },
+        io,
+      );
+      setExit(code);
+    });
+  lab.action(() => {
+    throw new UsageError('herald lab needs a subcommand: up, down, status, kill, cut, heal, failover-bench');
+  });
+}

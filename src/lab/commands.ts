@@ -1,0 +1,96 @@
+// The lab subcommands' bodies (kept apart from CLI parsing).
+import { spawnSync } from 'node:child_process';
+import type { CliIo } from '../cli/output.js';
+import { clientSeesAnnouncer, labDown, labNodeStatus, labUp, startSpeaker } from './lab.js';
+import { ip, readState, signal, writeState } from './system.js';
+import { labTopology } from './topology.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function curlCommand(id: string, vip: string): string {
+  return `sudo ip netns exec hlab-${id}-client curl http://${vip}/`;
+}
+
+/** Waits until the client gets an HTTP answer from the VIP; returns the node that answered. */
+export async function waitForService(id: string, timeoutMs: number): Promise<string | undefined> {
+  const t = labTopology(readState(id)?.nodes ?? 1, id);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const run = spawnSync(
+      'ip',
+      ['netns', 'exec', t.client.namespace, 'curl', '-s', '-m', '1', `http://${t.vipv4}/`],
+      { encoding: 'utf8' },
+    );
+    if (run.status === 0 && run.stdout.trim()) return run.stdout.trim();
+    await sleep(200);
+  }
+  return undefined;
+}
+
+export async function up(nodes: number, id: string, io: CliIo): Promise<number> {
+  if (process.getuid?.() !== 0) {
+    io.err('herald lab: needs root (network namespaces)');
+    return 2;
+  }
+  const started = Date.now();
+  const t = labUp(nodes, id, (m) => io.out(`lab: ${m}`));
+  io.out('lab: waiting for the speakers to elect an announcer ...');
+  const answer = await waitForService(id, 20_000);
+  if (!answer) {
+    io.err(`herald lab: no HTTP answer from ${t.vipv4} within 20 s; see logs in /run/herald-lab/${id}/logs`);
+    return 1;
+  }
+  io.out(`lab: up in ${((Date.now() - started) / 1000).toFixed(1)} s; ${answer} answers for ${t.vipv4}`);
+  io.out(
+    `\n  ${curlCommand(id, t.vipv4)}\n  sudo ip netns exec hlab-${id}-client curl -g 'http://[${t.vipv6}]/'\n`,
+  );
+  io.out(`Try: herald lab cut ${answer}   then the curl again;   herald lab down  when done.`);
+  return 0;
+}
+
+export function down(id: string | undefined, io: CliIo): number {
+  const removed = labDown(id, (m) => io.out(`lab: ${m}`));
+  io.out(`lab: ${removed} namespace(s) removed`);
+  return 0;
+}
+
+export function status(id: string, io: CliIo): number {
+  const state = readState(id);
+  if (!state) {
+    io.out(`lab ${id}: not running`);
+    return 1;
+  }
+  const t = labTopology(state.nodes, id);
+  const announcer = clientSeesAnnouncer(t);
+  io.out(
+    `lab ${id}: ${state.nodes} node(s), VIP ${t.vipv4} / ${t.vipv6}; the client sees ${announcer ?? 'nobody'} announcing`,
+  );
+  for (const s of labNodeStatus(t, state)) {
+    io.out(
+      `  ${s.node.padEnd(8)} speaker ${s.speaker ? 'running' : 'stopped'}  cable ${s.cable ? 'up' : 'CUT'}${s.node === announcer ? '  <- announcing' : ''}`,
+    );
+  }
+  return 0;
+}
+
+export function fault(kind: 'kill' | 'cut' | 'heal', node: string, id: string, io: CliIo): number {
+  const state = readState(id);
+  const t = labTopology(state?.nodes ?? 1, id);
+  const host = t.nodes.find((n) => n.name === node);
+  if (!state || !host) {
+    io.err(`herald lab: no node "${node}" in lab ${id}`);
+    return 2;
+  }
+  if (kind === 'kill') signal(state.speakers[node] ?? -1, 'SIGKILL');
+  if (kind === 'cut') ip('-n', t.bridgeNamespace, 'link', 'set', host.bridgePort, 'down');
+  if (kind === 'heal') {
+    ip('-n', t.bridgeNamespace, 'link', 'set', host.bridgePort, 'up');
+    const running = labNodeStatus(t, state).find((s) => s.node === node)?.speaker;
+    if (!running) {
+      state.speakers[node] = startSpeaker(t, host, t.nodes.map((n) => `${n.ipv4}:${t.gossipPort}`).join(','));
+      writeState(state);
+    }
+  }
+  io.out(`lab: ${kind} ${node} done`);
+  return 0;
+}

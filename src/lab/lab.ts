@@ -1,0 +1,168 @@
+// herald lab: a whole cluster on one machine. A bridge, N node namespaces each with an HTTP
+// server on the service addresses and a standalone speaker, a client and a router — every
+// address inside namespaces the lab made. `down` removes everything, leftovers included.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LAB_PREFIX, labConfigYaml, labTopology, type LabHost, type LabTopology } from './topology.js';
+import {
+  ip,
+  listNamespaces,
+  netnsExec,
+  processAlive,
+  readState,
+  removeStateDir,
+  signal,
+  startInNamespace,
+  stateDir,
+  writeState,
+  type LabState,
+} from './system.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const HERALD = join(ROOT, 'bin', 'herald');
+
+/** A tiny HTTP server answering with its node's name, on every address (VIPs on lo included). */
+const HTTP_SERVER = `require('http').createServer((q, s) => s.end(process.argv[1] + '\\n')).listen(80, '::')`;
+
+export type Progress = (message: string) => void;
+
+export function labUp(nodes: number, id: string, progress: Progress): LabTopology {
+  labDown(id, () => undefined);
+  const t = labTopology(nodes, id);
+  const dir = stateDir(id);
+  mkdirSync(join(dir, 'config'), { recursive: true });
+  mkdirSync(join(dir, 'logs'), { recursive: true });
+  writeFileSync(join(dir, 'config', 'lab.yaml'), labConfigYaml(t));
+
+  progress(`creating the bridge namespace ${t.bridgeNamespace}`);
+  ip('netns', 'add', t.bridgeNamespace);
+  ip('-n', t.bridgeNamespace, 'link', 'add', 'br0', 'type', 'bridge');
+  ip('-n', t.bridgeNamespace, 'link', 'set', 'br0', 'up');
+  for (const h of [t.router, t.client, ...t.nodes]) {
+    progress(`connecting ${h.name} (${h.ipv4}, ${h.mac})`);
+    attach(t, h);
+  }
+  const state: LabState = { id, nodes, speakers: {}, http: {} };
+  const peers = t.nodes.map((n) => `${n.ipv4}:${t.gossipPort}`).join(',');
+  for (const n of t.nodes) {
+    // The service addresses live on lo; arp_ignore/arp_announce keep the kernel from answering
+    // ARP for them (kube-proxy's strictARP), so only the elected speaker does.
+    ip('-n', n.namespace, 'addr', 'add', `${t.vipv4}/32`, 'dev', 'lo');
+    ip('-n', n.namespace, 'addr', 'add', `${t.vipv6}/128`, 'dev', 'lo');
+    netnsExec(n.namespace, [
+      'sysctl',
+      '-q',
+      '-w',
+      'net.ipv4.conf.all.arp_ignore=1',
+      'net.ipv4.conf.all.arp_announce=2',
+    ]);
+    state.http[n.name] = startInNamespace(
+      n.namespace,
+      [process.execPath, '-e', HTTP_SERVER, n.name],
+      join(dir, 'logs', `${n.name}-http.log`),
+    );
+    state.speakers[n.name] = startSpeaker(t, n, peers);
+    progress(`started ${n.name}: HTTP server and speaker`);
+  }
+  writeState(state);
+  return t;
+}
+
+export function startSpeaker(t: LabTopology, n: LabHost, peers: string): number {
+  const dir = stateDir(t.id);
+  return startInNamespace(
+    n.namespace,
+    [
+      process.execPath,
+      '--max-semi-space-size=2',
+      HERALD,
+      'speaker',
+      '--standalone',
+      '--config',
+      join(dir, 'config'),
+      '--node-name',
+      n.name,
+      '--gossip-listen',
+      `${n.ipv4}:${t.gossipPort}`,
+      '--gossip-peers',
+      peers,
+    ],
+    join(dir, 'logs', `${n.name}.log`),
+    ROOT,
+  );
+}
+
+function attach(t: LabTopology, h: LabHost): void {
+  ip('netns', 'add', h.namespace);
+  ip('-n', h.namespace, 'link', 'set', 'lo', 'up');
+  const temp = `hl${process.pid % 100000}${h.name}`.slice(0, 15);
+  ip(
+    'link',
+    'add',
+    temp,
+    'netns',
+    h.namespace,
+    'type',
+    'veth',
+    'peer',
+    'name',
+    h.bridgePort,
+    'netns',
+    t.bridgeNamespace,
+  );
+  ip('-n', h.namespace, 'link', 'set', temp, 'name', 'eth0');
+  ip('-n', h.namespace, 'link', 'set', 'eth0', 'address', h.mac);
+  netnsExec(h.namespace, ['sysctl', '-q', '-w', 'net.ipv6.conf.eth0.keep_addr_on_down=1']);
+  ip('-n', h.namespace, 'addr', 'add', `${h.ipv4}/24`, 'dev', 'eth0');
+  ip('-n', h.namespace, 'addr', 'add', `${h.ipv6}/64`, 'dev', 'eth0', 'nodad');
+  ip('-n', h.namespace, 'link', 'set', 'eth0', 'up');
+  ip('-n', t.bridgeNamespace, 'link', 'set', h.bridgePort, 'master', 'br0');
+  ip('-n', t.bridgeNamespace, 'link', 'set', h.bridgePort, 'up');
+}
+
+/** Removes the lab `id` (or every lab when id is undefined), killing the processes in it by PID. */
+export function labDown(id: string | undefined, progress: Progress): number {
+  const prefix = id === undefined ? LAB_PREFIX : `${LAB_PREFIX}${id}-`;
+  const mine = listNamespaces().filter((n) => n.startsWith(prefix));
+  for (const ns of mine) {
+    for (const pid of ip('netns', 'pids', ns).split('\n').filter(Boolean)) signal(Number(pid), 'SIGKILL');
+  }
+  if (id !== undefined) {
+    const state = readState(id);
+    for (const pid of [...Object.values(state?.speakers ?? {}), ...Object.values(state?.http ?? {})])
+      signal(pid, 'SIGKILL');
+  }
+  for (const ns of mine) {
+    try {
+      ip('netns', 'delete', ns);
+      progress(`removed ${ns}`);
+    } catch {
+      // already gone
+    }
+  }
+  if (id !== undefined) removeStateDir(id);
+  return mine.length;
+}
+
+export function labNodeStatus(
+  t: LabTopology,
+  state: LabState | undefined,
+): { node: string; speaker: boolean; cable: boolean }[] {
+  return t.nodes.map((n) => ({
+    node: n.name,
+    speaker: processAlive(state?.speakers[n.name] ?? -1),
+    cable: /state UP|,UP/.test(ip('-n', t.bridgeNamespace, 'link', 'show', n.bridgePort)),
+  }));
+}
+
+/** Which node the client's neighbour table says has the VIP (after asking for it). */
+export function clientSeesAnnouncer(t: LabTopology): string | undefined {
+  try {
+    netnsExec(t.client.namespace, ['ping', '-c', '1', '-W', '1', t.vipv4]);
+  } catch {
+    // ICMP to the VIP may go unanswered; only the neighbour entry matters
+  }
+  const mac = /lladdr (\S+)/.exec(ip('-n', t.client.namespace, 'neigh', 'show', t.vipv4))?.[1];
+  return t.nodes.find((n) => n.mac === mac)?.name;
+}
