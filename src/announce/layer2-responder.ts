@@ -85,6 +85,18 @@ export class Layer2Responder implements Layer2Announcer {
     for (const [name, next] of wanted) this.converge(name, next.v4, next.v6);
   }
 
+  /**
+   * Announces every owned address again (a round now, repeats for 5 s). Used when a member
+   * comes back after a partition: clients may have followed another node's announcements while
+   * this one stayed leader on its side, and no takeover would otherwise correct them.
+   */
+  reannounce(): void {
+    for (const [name, state] of this.byInterface) {
+      for (const ip of state.v4.keys()) this.announce(name, `v4:${ip}`);
+      for (const key of state.v6.keys()) this.announce(name, `v6:${key}`);
+    }
+  }
+
   /** Closes every socket and stops every repeat. */
   stop(): void {
     for (const [name, state] of this.byInterface) this.closeInterface(name, state);

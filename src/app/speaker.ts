@@ -104,6 +104,9 @@ export class StandaloneSpeaker {
         reason: change.reason,
       });
       this.publishView();
+      // A member (re)joining or refuting may have drawn clients away while we stayed leader (it
+      // announced on its side of a partition, or the others failed over to it): re-assert.
+      if (change.to === 'alive' && change.from !== 'unknown') responder.reannounce();
     });
     await this.reload();
     this.stops.push(watchDirectory(this.options.configDir, () => void this.reload()));

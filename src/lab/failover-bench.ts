@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { CliIo } from '../cli/output.js';
+import { rankNodes } from '../core/election/rank.js';
 import { waitForService } from './commands.js';
 import { histogramSvg } from './histogram.js';
 import { labDown, labUp, startSpeaker } from './lab.js';
@@ -101,7 +102,11 @@ export async function failoverBench(options: BenchOptions, io: CliIo): Promise<n
         );
         writeState(state);
       }
-      await sleep(4000);
+      await settle(
+        answers,
+        t.nodes.map((n) => n.name),
+        t.vipv4,
+      );
     }
     const macs = arpingMacs(t.client.namespace, t.vipv4);
     const sorted = results.map((r) => r.ms).sort((a, b) => a - b);
@@ -140,6 +145,25 @@ export async function failoverBench(options: BenchOptions, io: CliIo): Promise<n
     probe.kill('SIGKILL');
     labDown(options.id, () => undefined);
   }
+}
+
+/**
+ * Waits (at most 20 s) until the client has been answered for a full second by the node that
+ * wins the election with every member alive — the cluster is whole again before the next fault.
+ */
+async function settle(
+  answers: readonly { at: number; node: string }[],
+  nodes: readonly string[],
+  vip: string,
+): Promise<void> {
+  const expected = rankNodes([...nodes], vip)[0];
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    await sleep(250);
+    const recent = answers.filter((a) => a.at > Date.now() - 1000);
+    if (recent.length > 20 && recent.every((a) => a.node === expected)) return;
+  }
+  throw new Error(`the cluster did not settle on ${expected ?? '?'} within 20 s`);
 }
 
 /** Distinct MACs that answer ARP for the VIP, asked from the client. */
