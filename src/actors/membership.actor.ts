@@ -292,6 +292,14 @@ export class MembershipActor {
     this.incarnation = incarnation + 1;
     this.health.worsen();
     void this.announceSelf();
+    // Others may have failed over from us meanwhile: listeners (the speaker) re-assert what we hold.
+    this.emit({
+      node: this.deps.self,
+      from: kind,
+      to: 'alive',
+      reason: 'refutedSuspicionOfSelf',
+      incarnation: this.incarnation,
+    });
   }
 
   private addMember(contact: MemberContact, incarnation: number): Member {
