@@ -51,6 +51,12 @@ export interface MembershipDeps {
   /** `host:port` addresses to join through (and to retry, so partitions heal). */
   readonly seeds: readonly string[];
   readonly createTracker: (init: MemberTrackerInit) => MemberTracker;
+  /**
+   * This process's first incarnation. A restarted speaker must outbid what the cluster
+   * remembers of its previous life (left or dead at some incarnation), so the composition root
+   * passes the wall-clock time in milliseconds; tests start at 0.
+   */
+  readonly initialIncarnation?: number;
   readonly random?: () => number;
 }
 
@@ -75,6 +81,7 @@ export class MembershipActor {
 
   constructor(private readonly deps: MembershipDeps) {
     this.health = new LocalHealth(deps.timing.maxLocalHealth);
+    this.incarnation = deps.initialIncarnation ?? 0;
     this.random = deps.random ?? Math.random;
     this.targets = new ProbeTargets(shuffleWith(this.random));
   }
@@ -288,7 +295,7 @@ export class MembershipActor {
 
   /** Someone thinks we are suspect or dead: outbid them with a higher incarnation. */
   private refuteIfNeeded(kind: MemberUpdate['kind'], incarnation: number): void {
-    if ((kind !== 'suspect' && kind !== 'dead') || incarnation < this.incarnation || !this.running) return;
+    if (kind === 'alive' || incarnation < this.incarnation || !this.running) return;
     this.incarnation = incarnation + 1;
     this.health.worsen();
     void this.announceSelf();

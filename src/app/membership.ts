@@ -26,6 +26,7 @@ export async function createMembership(options: MembershipOptions): Promise<Memb
     timing: options.timing,
     seeds: options.seeds,
     createTracker: (init) => createMemberTracker(init, options.timing, systemClock),
+    initialIncarnation: Date.now(),
   });
   return actor;
 }
