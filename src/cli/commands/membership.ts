@@ -2,60 +2,35 @@
 // A debugging and benchmarking tool: the speaker runs the same membership actor.
 import type { Command } from 'commander';
 import { createMembership } from '../../app/membership.js';
-import { TIMING_PROFILES } from '../../core/membership/timing.js';
-import { type CliIo, UsageError } from '../output.js';
-
-interface Options {
-  nodeName: string;
-  gossipListen: string;
-  gossipPeers: string;
-  gossipKeyFile?: string;
-  profile: string;
-  durationMs?: string;
-}
+import { addGossipOptions, gossipSettings, stopSignal, type GossipCliOptions } from '../gossip-options.js';
+import type { CliIo } from '../output.js';
 
 export function registerMembership(program: Command, io: CliIo): void {
-  program
-    .command('membership')
-    .description('Join a gossip cluster and print membership changes as JSON lines (debugging, benchmarks)')
-    .requiredOption('--node-name <name>', "this member's node name")
-    .requiredOption('--gossip-listen <addr:port>', 'address to listen on, e.g. 127.0.0.1:7946')
-    .option('--gossip-peers <list>', 'comma-separated addr:port of members to join through', '')
-    .option('--gossip-key-file <file>', 'shared secret file; members without it cannot join')
-    .option('--profile <name>', `timing profile: ${Object.keys(TIMING_PROFILES).join(', ')}`, 'fast')
+  addGossipOptions(
+    program
+      .command('membership')
+      .description(
+        'Join a gossip cluster and print membership changes as JSON lines (debugging, benchmarks)',
+      ),
+  )
     .option('--duration-ms <ms>', 'leave and exit after this long (default: run until SIGTERM/SIGINT)')
-    .action(async (opts: Options) => {
-      if (!(opts.profile in TIMING_PROFILES)) throw new UsageError(`unknown --profile "${opts.profile}"`);
-      const timing = TIMING_PROFILES[opts.profile as keyof typeof TIMING_PROFILES];
-      const membership = await createMembership({
-        node: opts.nodeName,
-        listen: opts.gossipListen,
-        seeds: opts.gossipPeers
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-        keyFile: opts.gossipKeyFile,
-        timing,
-      });
+    .action(async (opts: GossipCliOptions & { durationMs?: string }) => {
+      const settings = gossipSettings(opts);
+      const membership = await createMembership(settings);
       const started = performance.now();
       const print = (event: Record<string, unknown>): void =>
         io.out(
           JSON.stringify({
             t: Math.round(performance.now() - started),
             wall: Date.now(),
-            node: opts.nodeName,
+            node: settings.node,
             ...event,
           }),
         );
       membership.onChange(({ node, ...change }) => print({ event: 'member', member: node, ...change }));
       await membership.start();
       print({ event: 'ready' });
-      await new Promise<void>((resolve) => {
-        const done = (): void => resolve();
-        process.once('SIGTERM', done);
-        process.once('SIGINT', done);
-        if (opts.durationMs !== undefined) setTimeout(done, Number(opts.durationMs));
-      });
+      await stopSignal(opts.durationMs !== undefined ? Number(opts.durationMs) : undefined);
       await membership.stop();
       print({ event: 'left' });
     });
