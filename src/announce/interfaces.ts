@@ -17,7 +17,11 @@ export async function listInterfaces(root = '/sys/class/net'): Promise<Interface
       () => true,
       () => false,
     );
-    out.push({ name, up: (flags & IFF_UP) !== 0, noArp: (flags & IFF_NOARP) !== 0, hasMaster });
+    const index = Number.parseInt(
+      (await readFile(`${root}/${name}/ifindex`, 'utf8').catch(() => '0')).trim(),
+      10,
+    );
+    out.push({ name, up: (flags & IFF_UP) !== 0, noArp: (flags & IFF_NOARP) !== 0, hasMaster, index });
   }
   return out;
 }

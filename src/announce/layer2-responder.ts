@@ -25,6 +25,8 @@ export interface ResponderCounters {
   responsesSent: Map<string, number>;
   gratuitousSent: Map<string, number>;
   dropped: Map<DropReason | 'notOwned' | 'outgoing', number>;
+  /** Sockets re-opened after a failure or a re-created interface, per interface. */
+  restarts: Map<string, number>;
 }
 
 export interface ResponderDeps {
@@ -37,6 +39,8 @@ export interface ResponderDeps {
 interface InterfaceState {
   arp?: PacketSocket;
   ipv6?: PacketSocket;
+  /** A send failed: the sockets are re-opened at the next refresh(). */
+  failed?: boolean;
   /** Owned addresses on this interface: IPv4 as numbers, IPv6 as hex of the 16 bytes. */
   v4: Map<number, string>;
   v6: Map<string, { text: string; bytes: Uint8Array }>;
@@ -52,7 +56,11 @@ export class Layer2Responder implements Layer2Announcer {
     responsesSent: new Map(),
     gratuitousSent: new Map(),
     dropped: new Map(),
+    restarts: new Map(),
   };
+  private desired: ReadonlyMap<string, Layer2Announcement> = new Map();
+  /** Interfaces whose sockets failed to open: retry no earlier than `at` (exponential backoff). */
+  private readonly retry = new Map<string, { failures: number; at: number }>();
   private readonly byInterface = new Map<string, InterfaceState>();
   /** Announcement repeats per `interface|ip`: when to stop. */
   private readonly repeats = new Map<string, { until: number; timer: unknown }>();
@@ -60,6 +68,7 @@ export class Layer2Responder implements Layer2Announcer {
   constructor(private readonly deps: ResponderDeps) {}
 
   apply(desired: ReadonlyMap<string, Layer2Announcement>): void {
+    this.desired = desired;
     const all = this.deps.interfaces();
     const wanted = new Map<
       string,
@@ -83,6 +92,36 @@ export class Layer2Responder implements Layer2Announcer {
       if (!wanted.has(name)) this.closeInterface(name, state);
     }
     for (const [name, next] of wanted) this.converge(name, next.v4, next.v6);
+  }
+
+  /**
+   * Supervision, called after each interface rescan: sockets whose interface vanished or was
+   * re-created (new ifindex), or that failed, are closed and opened again (with backoff when
+   * opening fails), and the addresses on them are announced again.
+   */
+  refresh(): void {
+    const all = new Map(this.deps.interfaces().map((i) => [i.name, i]));
+    const now = this.deps.clock.now();
+    for (const [name, state] of this.byInterface) {
+      const info = all.get(name);
+      const stale = (socket: PacketSocket | undefined): boolean =>
+        socket !== undefined &&
+        (info === undefined || (info.index !== undefined && info.index !== socket.ifindex));
+      const broken = stale(state.arp) || stale(state.ipv6) || state.failed === true;
+      const retryDue = (this.retry.get(name)?.at ?? Infinity) <= now;
+      if (!broken && !retryDue) continue;
+      state.arp?.close();
+      state.ipv6?.close();
+      delete state.arp;
+      delete state.ipv6;
+      state.failed = false;
+      bump(this.counters.restarts, name);
+      // Forget what this interface owned, so converging re-opens its sockets and re-announces.
+      for (const ip of state.v4.keys()) this.stopRepeat(name, `v4:${ip}`);
+      for (const key of state.v6.keys()) this.stopRepeat(name, `v6:${key}`);
+      this.byInterface.delete(name);
+    }
+    this.apply(this.desired);
   }
 
   /**
@@ -115,6 +154,8 @@ export class Layer2Responder implements Layer2Announcer {
     for (const key of state.v6.keys()) if (!v6.has(key)) this.stopRepeat(name, `v6:${key}`);
     state.v4 = v4;
     state.v6 = v6;
+    const backoff = this.retry.get(name);
+    if (backoff && backoff.at > this.deps.clock.now()) return; // opening failed recently: wait
     try {
       if (v4.size > 0 && !state.arp)
         state.arp = this.openSocket(name, ETHERTYPE_ARP, (frame) => this.onArp(name, frame));
@@ -131,8 +172,11 @@ export class Layer2Responder implements Layer2Announcer {
         state.ipv6.close();
         delete state.ipv6;
       }
+      this.retry.delete(name);
     } catch (error) {
       this.deps.onError?.(name, error);
+      const failures = (this.retry.get(name)?.failures ?? 0) + 1;
+      this.retry.set(name, { failures, at: this.deps.clock.now() + Math.min(30_000, 500 * 2 ** failures) });
     }
     for (const ip of newV4) this.announce(name, `v4:${ip}`);
     for (const key of newV6) this.announce(name, `v6:${key}`);
@@ -245,6 +289,8 @@ export class Layer2Responder implements Layer2Announcer {
       bump(counter, ip);
     } catch (error) {
       this.deps.onError?.(name, error);
+      const state = this.byInterface.get(name);
+      if (state) state.failed = true;
     }
   }
 

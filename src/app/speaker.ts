@@ -8,6 +8,7 @@ import type { MembershipActor } from '../actors/membership.actor.js';
 import { listInterfaces } from '../announce/interfaces.js';
 import { Layer2Responder } from '../announce/layer2-responder.js';
 import { openPacketSocket } from '../announce/packet-socket.js';
+import { superviseInterfaces } from '../announce/interface-watch.js';
 import { applyInOrder } from '../core/config/apply.js';
 import { formatIssue } from '../core/config/issues.js';
 import { parse } from '../core/config/parse.js';
@@ -32,8 +33,6 @@ export interface SpeakerOptions {
   readonly log: (event: LogEvent) => void;
 }
 
-const INTERFACE_RESCAN_MS = 5000;
-
 export class StandaloneSpeaker {
   private membership: MembershipActor | undefined;
   private leadership: LeadershipActor | undefined;
@@ -48,12 +47,6 @@ export class StandaloneSpeaker {
   async start(): Promise<void> {
     const { log, node } = this.options;
     this.interfaces = await listInterfaces();
-    const rescan = setInterval(() => {
-      void listInterfaces().then((list) => {
-        this.interfaces = list;
-      });
-    }, INTERFACE_RESCAN_MS);
-    this.stops.push(() => clearInterval(rescan));
 
     this.responder = new Layer2Responder({
       clock: systemClock,
@@ -62,6 +55,11 @@ export class StandaloneSpeaker {
       onError: (iface, error) => log({ component: 'announce', event: 'error', iface, err: String(error) }),
     });
     const responder = this.responder;
+    this.stops.push(
+      superviseInterfaces(responder, (list) => {
+        this.interfaces = list;
+      }),
+    );
     this.leadership = new LeadershipActor({
       self: node,
       clock: systemClock,

@@ -31,18 +31,24 @@ describe(
     let responder: ChildProcess | undefined;
     let client = '';
     let other = '';
+    let node = '';
+    const addresses = (ns: string, list: readonly string[]) => {
+      for (const a of list)
+        ip('-n', ns, 'addr', 'add', a, 'dev', 'eth0', ...(a.includes(':') ? ['nodad'] : []));
+      ip('-n', ns, 'link', 'set', 'eth0', 'up');
+    };
+    const pair = (a: string, aIf: string, b: string, bIf: string) => {
+      const tmpA = `hlr${process.pid % 10000}${aIf}${a.slice(-1)}`;
+      const tmpB = `hlr${process.pid % 10000}${bIf}${b.slice(-1)}`;
+      ip('link', 'add', tmpA, 'netns', a, 'type', 'veth', 'peer', 'name', tmpB, 'netns', b);
+      ip('-n', a, 'link', 'set', tmpA, 'name', aIf);
+      ip('-n', b, 'link', 'set', tmpB, 'name', bIf);
+    };
 
     before(async () => {
       client = namespaces.create('c');
       other = namespaces.create('o');
-      const node = namespaces.create('n');
-      const pair = (a: string, aIf: string, b: string, bIf: string) => {
-        const tmpA = `hlr${process.pid % 10000}${aIf}${a.slice(-1)}`;
-        const tmpB = `hlr${process.pid % 10000}${bIf}${b.slice(-1)}`;
-        ip('link', 'add', tmpA, 'netns', a, 'type', 'veth', 'peer', 'name', tmpB, 'netns', b);
-        ip('-n', a, 'link', 'set', tmpA, 'name', aIf);
-        ip('-n', b, 'link', 'set', tmpB, 'name', bIf);
-      };
+      node = namespaces.create('n');
       pair(client, 'eth0', node, 'eth0');
       pair(other, 'eth0', node, 'eth1');
       ip('-n', node, 'link', 'set', 'eth0', 'address', NODE_MAC);
@@ -51,9 +57,7 @@ describe(
         [node, ['10.98.0.2/24', 'fd00:98::2/64']],
         [other, ['10.98.0.3/24']],
       ] as const) {
-        for (const a of addrs)
-          ip('-n', ns, 'addr', 'add', a, 'dev', 'eth0', ...(a.includes(':') ? ['nodad'] : []));
-        ip('-n', ns, 'link', 'set', 'eth0', 'up');
+        addresses(ns, addrs);
       }
       ip('-n', node, 'link', 'set', 'eth1', 'up');
       responder = spawn(
@@ -99,6 +103,21 @@ describe(
     it('an address that is not announced gets no answer', () => {
       resolve(client, '10.98.0.101');
       assert.doesNotMatch(neighbour(client, '10.98.0.101'), /lladdr/);
+    });
+
+    it('after its interface is re-created, the responder re-opens its sockets and answers again', async () => {
+      ip('-n', node, 'link', 'delete', 'eth0');
+      pair(client, 'eth0', node, 'eth0');
+      ip('-n', node, 'link', 'set', 'eth0', 'address', NODE_MAC);
+      addresses(client, ['10.98.0.1/24']);
+      addresses(node, ['10.98.0.2/24']);
+      let seen = '';
+      for (let i = 0; i < 30 && !seen.includes(NODE_MAC); i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        resolve(client, '10.98.0.100');
+        seen = neighbour(client, '10.98.0.100');
+      }
+      assert.match(seen, new RegExp(`lladdr ${NODE_MAC}`));
     });
 
     it('nothing is answered on an interface the advertisement does not allow', () => {

@@ -5,10 +5,11 @@
 import { listInterfaces } from '../../src/announce/interfaces.js';
 import { Layer2Responder } from '../../src/announce/layer2-responder.js';
 import { openPacketSocket } from '../../src/announce/packet-socket.js';
+import { superviseInterfaces } from '../../src/announce/interface-watch.js';
 import { systemClock } from '../../src/app/system-clock.js';
 
 const [ips = '', interfaces = ''] = process.argv.slice(2);
-const all = await listInterfaces();
+let all = await listInterfaces();
 const responder = new Layer2Responder({
   clock: systemClock,
   interfaces: () => all,
@@ -26,6 +27,13 @@ responder.apply(
       },
     ],
   ]),
+);
+superviseInterfaces(
+  responder,
+  (list) => {
+    all = list;
+  },
+  200,
 );
 const counters = () => {
   const c = responder.counters;

@@ -8,6 +8,8 @@ export interface InterfaceInfo {
   readonly noArp: boolean;
   /** Enslaved to a bridge, bond or VRF. */
   readonly hasMaster: boolean;
+  /** The kernel's ifindex: a new one under the same name means the device was re-created. */
+  readonly index?: number;
 }
 
 export type InterfaceSkipReason = 'down' | 'noArp' | 'enslaved' | 'excludedName';

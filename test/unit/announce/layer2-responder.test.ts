@@ -138,4 +138,47 @@ describe('layer-2 responder logic', () => {
     for (let ms = 0; ms < 10_000; ms += 100) t.clock.increment(100);
     assert.equal(t.sockets[0]!.sent.length, sent);
   });
+
+  it('supervision: a re-created interface gets new sockets and a fresh announcement; failed opens back off', () => {
+    const clock = new SimulatedClock();
+    let index = 1;
+    let failOpens = 0;
+    const sockets: FakeSocket[] = [];
+    const responder = new Layer2Responder({
+      clock,
+      interfaces: () => [{ ...up('eth0'), index }],
+      open: (name, ethertype) => {
+        if (failOpens > 0) {
+          failOpens -= 1;
+          throw new Error('ENODEV');
+        }
+        const socket = new FakeSocket(name, ethertype, undefined, index);
+        sockets.push(socket);
+        return socket;
+      },
+    });
+    responder.apply(new Map([['ns/svc', { service: 'ns/svc', ips: ['10.0.0.5'], interfaces: [] }]]));
+    responder.refresh();
+    assert.equal(sockets.length, 1, 'nothing changed: the socket stays');
+    index = 2;
+    responder.refresh();
+    assert.equal(sockets.length, 2);
+    assert.ok(sockets[0]!.closed);
+    assert.equal(sockets[1]!.sent.length, 2, 'announced again at once on the new socket');
+    assert.equal(responder.counters.restarts.get('eth0'), 1);
+    // The device disappears and opening fails twice: retried with backoff, then recovered.
+    index = 3;
+    failOpens = 2;
+    responder.refresh();
+    assert.equal(sockets.length, 2);
+    clock.increment(100);
+    responder.refresh();
+    assert.equal(failOpens, 1, 'not retried before the backoff');
+    clock.increment(5000);
+    responder.refresh();
+    clock.increment(5000);
+    responder.refresh();
+    assert.equal(sockets.length, 3);
+    assert.equal(sockets[2]!.ifindex, 3);
+  });
 });
