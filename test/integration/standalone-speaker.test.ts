@@ -12,6 +12,7 @@ import { ip, isRoot, NamespaceSet } from '../support/netns.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const VIP = '10.97.0.100';
+const VIP6 = 'fd00:97::100';
 const NODES = {
   n1: { ip: '10.97.0.1', mac: '02:97:00:00:00:01' },
   n2: { ip: '10.97.0.2', mac: '02:97:00:00:00:02' },
@@ -22,7 +23,7 @@ const CONFIG = `
 apiVersion: metallb.io/v1beta1
 kind: IPAddressPool
 metadata: { name: lab, namespace: metallb-system }
-spec: { addresses: [${VIP}/32] }
+spec: { addresses: [${VIP}/32, ${VIP6}/128] }
 ---
 apiVersion: metallb.io/v1beta1
 kind: L2Advertisement
@@ -31,7 +32,7 @@ metadata: { name: lab, namespace: metallb-system }
 apiVersion: v1
 kind: Service
 metadata: { name: web, namespace: default }
-spec: { type: LoadBalancer, ports: [{ port: 80, protocol: TCP }] }
+spec: { type: LoadBalancer, ipFamilyPolicy: RequireDualStack, ipFamilies: [IPv4, IPv6], ports: [{ port: 80, protocol: TCP }] }
 `;
 
 interface Speaker {
@@ -64,9 +65,9 @@ describe(
         const last = converged.at(-1) as { services?: string[] } | undefined;
         return last?.services?.includes('default/web') ?? false;
       });
-    const clientSees = (): string => {
-      spawnSync('ip', ['netns', 'exec', client, 'ping', '-c', '1', '-W', '1', VIP], { stdio: 'ignore' });
-      return /lladdr (\S+)/.exec(ip('-n', client, 'neigh', 'show', VIP))?.[1] ?? '';
+    const clientSees = (vip = VIP): string => {
+      spawnSync('ip', ['netns', 'exec', client, 'ping', '-c', '1', '-W', '1', vip], { stdio: 'ignore' });
+      return /lladdr (\S+)/.exec(ip('-n', client, 'neigh', 'show', vip))?.[1] ?? '';
     };
 
     before(async () => {
@@ -81,6 +82,8 @@ describe(
         ip('-n', ns, 'link', 'set', tmp, 'name', 'eth0');
         if (mac) ip('-n', ns, 'link', 'set', 'eth0', 'address', mac);
         ip('-n', ns, 'addr', 'add', `${address}/24`, 'dev', 'eth0');
+        const host = address.split('.').at(-1) ?? '0';
+        ip('-n', ns, 'addr', 'add', `fd00:97::${host}/64`, 'dev', 'eth0', 'nodad');
         ip('-n', ns, 'link', 'set', 'eth0', 'up');
         ip('-n', bridge, 'link', 'set', port, 'master', 'br0');
         ip('-n', bridge, 'link', 'set', port, 'up');
@@ -152,6 +155,7 @@ describe(
       const first = announcer()!;
       const second = (Object.keys(NODES) as NodeName[]).find((n) => n !== first)!;
       assert.equal(clientSees(), NODES[first].mac);
+      assert.equal(clientSees(VIP6), NODES[first].mac, 'the IPv6 VIP resolves over NDP to the same node');
       ip('-n', bridge, 'link', 'set', `p${first}`, 'down');
       await until(
         () =>
@@ -173,6 +177,12 @@ describe(
         () => /lladdr (\S+)/.exec(ip('-n', client, 'neigh', 'show', VIP))?.[1] === NODES[second].mac,
         3000,
         'the client entry to move',
+      );
+      // The unsolicited advertisement (Override) moves the IPv6 entry the same way.
+      await until(
+        () => /lladdr (\S+)/.exec(ip('-n', client, 'neigh', 'show', VIP6))?.[1] === NODES[second].mac,
+        3000,
+        'the client IPv6 entry to move',
       );
     });
 
