@@ -17,6 +17,8 @@ import type { InterfaceInfo } from '../core/net/interfaces.js';
 import { viewFromObjects } from '../core/plan/view.js';
 import { readYamlInputs } from '../files/yaml-files.js';
 import { watchDirectory } from '../files/watch.js';
+import { startMetricsServer } from '../observe/http.js';
+import { createSpeakerMetrics } from '../observe/metrics.js';
 import { createMembership } from './membership.js';
 import { systemClock } from './system-clock.js';
 
@@ -30,6 +32,8 @@ export interface SpeakerOptions {
   readonly seeds: readonly string[];
   readonly keyFile: string | undefined;
   readonly timing: MembershipTiming;
+  /** `addr:port` for /metrics and /healthz; none when undefined. */
+  readonly metricsListen?: string | undefined;
   readonly log: (event: LogEvent) => void;
 }
 
@@ -110,6 +114,16 @@ export class StandaloneSpeaker {
     this.stops.push(watchDirectory(this.options.configDir, () => void this.reload()));
     await this.membership.start();
     this.publishView();
+    if (this.options.metricsListen) {
+      const registry = createSpeakerMetrics({
+        node,
+        responder: () => this.responder?.counters,
+        announcements: () => this.leadership?.announcements() ?? new Map(),
+        members: () => this.membership?.memberStates() ?? new Map(),
+      });
+      const server = await startMetricsServer(this.options.metricsListen, registry);
+      this.stops.push(() => server.close());
+    }
     log({ component: 'speaker', event: 'started', node });
   }
 

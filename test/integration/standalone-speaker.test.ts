@@ -114,6 +114,8 @@ describe(
             `${node.ip}:7946`,
             '--gossip-peers',
             peers,
+            '--metrics-listen',
+            `${node.ip}:7472`,
           ],
           { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
         );
@@ -149,6 +151,28 @@ describe(
       const others = (Object.keys(NODES) as NodeName[]).filter((n) => n !== winner);
       for (const o of others) assert.notEqual(announcer(), o);
       assert.equal(clientSees(), NODES[winner].mac);
+    });
+
+    it('metrics: the announcer reports metallb_speaker_announced and its ARP answers; the other does not', () => {
+      const winner = announcer()!;
+      const other = (Object.keys(NODES) as NodeName[]).find((n) => n !== winner)!;
+      clientSees();
+      const scrape = (n: NodeName) =>
+        spawnSync(
+          'ip',
+          ['netns', 'exec', client, 'curl', '-s', '-m', '2', `http://${NODES[n].ip}:7472/metrics`],
+          {
+            encoding: 'utf8',
+          },
+        ).stdout;
+      const mine = scrape(winner);
+      assert.match(
+        mine,
+        /metallb_speaker_announced\{service="default\/web",protocol="layer2",node="n\d",ip="10\.97\.0\.100"\} 1/,
+      );
+      assert.match(mine, /metallb_layer2_responses_sent\{ip="10\.97\.0\.100"\} [1-9]/);
+      assert.match(mine, /herald_gossip_members\{state="alive"\} 2/);
+      assert.doesNotMatch(scrape(other), /metallb_speaker_announced\{/);
     });
 
     it("after the announcer's cable is pulled, the other takes over and the client's entry moves", async () => {

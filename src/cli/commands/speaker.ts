@@ -7,6 +7,7 @@ import { type CliIo, EXIT, UsageError } from '../output.js';
 
 interface Options extends GossipCliOptions {
   standalone?: boolean;
+  metricsListen?: string;
   config?: string;
   namespace: string;
 }
@@ -23,6 +24,7 @@ export function registerSpeaker(program: Command, io: CliIo, setExit: (code: num
       'directory of YAML (config objects, Services, optional Nodes and EndpointSlices); re-read on change',
     )
     .option('-n, --namespace <ns>', "the agent's namespace", DEFAULT_NAMESPACE)
+    .option('--metrics-listen <addr:port>', 'serve Prometheus /metrics and /healthz here (e.g. 0.0.0.0:7472)')
     .addHelpText(
       'after',
       '\nLogs are JSON lines on stdout. SIGTERM: withdraw every address, leave the gossip cluster, exit 0.\n' +
@@ -35,6 +37,7 @@ export function registerSpeaker(program: Command, io: CliIo, setExit: (code: num
         ...gossipSettings(opts),
         configDir: opts.config,
         namespace: opts.namespace,
+        metricsListen: opts.metricsListen,
         log: (event) => io.out(JSON.stringify({ time: Date.now(), node: opts.nodeName, ...event })),
       });
       await speaker.start();
