@@ -11,18 +11,29 @@ export function curlCommand(id: string, vip: string): string {
   return `sudo ip netns exec hlab-${id}-client curl http://${vip}/`;
 }
 
-/** Waits until the client gets an HTTP answer from the VIP; returns the node that answered. */
+/**
+ * Waits until the client gets HTTP answers on both VIPs (IPv4 and IPv6) from the same node three
+ * times in a row — the speakers have found each other and the election has settled. Returns
+ * that node.
+ */
 export async function waitForService(id: string, timeoutMs: number): Promise<string | undefined> {
   const t = labTopology(readState(id)?.nodes ?? 1, id);
+  const ask = (url: string): string => {
+    const run = spawnSync('ip', ['netns', 'exec', t.client.namespace, 'curl', '-s', '-g', '-m', '1', url], {
+      encoding: 'utf8',
+    });
+    return run.status === 0 ? run.stdout.trim() : '';
+  };
   const deadline = Date.now() + timeoutMs;
+  let streak = 0;
+  let last = '';
   while (Date.now() < deadline) {
-    const run = spawnSync(
-      'ip',
-      ['netns', 'exec', t.client.namespace, 'curl', '-s', '-m', '1', `http://${t.vipv4}/`],
-      { encoding: 'utf8' },
-    );
-    if (run.status === 0 && run.stdout.trim()) return run.stdout.trim();
-    await sleep(200);
+    const v4 = ask(`http://${t.vipv4}/`);
+    const v6 = ask(`http://[${t.vipv6}]/`);
+    streak = v4 !== '' && v4 === v6 && v4 === last ? streak + 1 : v4 !== '' && v4 === v6 ? 1 : 0;
+    last = v4;
+    if (streak >= 3) return v4;
+    await sleep(300);
   }
   return undefined;
 }
