@@ -55,7 +55,7 @@ describe(
       for (const [ns, addrs] of [
         [client, ['10.98.0.1/24', 'fd00:98::1/64']],
         [node, ['10.98.0.2/24', 'fd00:98::2/64']],
-        [other, ['10.98.0.3/24']],
+        [other, ['10.98.0.3/24', 'fd00:98::3/64']],
       ] as const) {
         addresses(ns, addrs);
       }
@@ -123,6 +123,8 @@ describe(
     it('nothing is answered on an interface the advertisement does not allow', () => {
       resolve(other, '10.98.0.100');
       assert.doesNotMatch(neighbour(other, '10.98.0.100'), /lladdr/);
+      resolve(other, 'fd00:98::100');
+      assert.doesNotMatch(neighbour(other, 'fd00:98::100'), /lladdr/);
     });
   },
 );
