@@ -131,6 +131,15 @@ export const memberMachine = setup({
               : (`suspectedBy:${from}` as const),
       };
     }),
+    recordDeathReport: assign(({ context, event }) =>
+      event.type === 'member.dead'
+        ? {
+            incarnation: Math.max(context.incarnation, event.incarnation),
+            lastEventAt: event.at,
+            reason: `deadReportedBy:${event.from}` as const,
+          }
+        : {},
+    ),
     recordConfirmation: assign(({ context, event }) => {
       const from = suspecterOf(event) ?? '';
       return {
@@ -248,15 +257,10 @@ export const memberMachine = setup({
           },
           { guard: 'isNewConfirmation', target: 'suspect', reenter: true, actions: 'recordConfirmation' },
         ],
-        // Someone else's verdict: one more confirmation, not a verdict of ours.
-        'member.dead': [
-          {
-            guard: and(['isNewConfirmation', 'endsSuspicion']),
-            target: 'dead',
-            actions: ['recordConfirmation', 'recordTimeout'],
-          },
-          { guard: 'isNewConfirmation', target: 'suspect', reenter: true, actions: 'recordConfirmation' },
-        ],
+        // Someone else's verdict on a member we already suspect: it is dead. (From alive, a death
+        // report only starts a suspicion: a stale report replayed after a partition must stay
+        // refutable.)
+        'member.dead': { guard: 'isNotOlder', target: 'dead', actions: 'recordDeathReport' },
         'member.left': { guard: 'isNotOlder', target: 'left', actions: 'recordLeave' },
       },
     },

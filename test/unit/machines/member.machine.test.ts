@@ -130,14 +130,14 @@ describe('member machine: states and incarnations', () => {
     assert.deepEqual(actions, []);
   });
 
-  it("takes another member's death report as a suspicion it can refute, or as a confirmation", () => {
+  it("takes another member's death report as a suspicion it can refute, or as the end of its own", () => {
     const reported = run([dead(3, 'node-c')]).snapshot;
     assert.equal(reported.value, 'suspect', 'a stale or mistaken report must not fail over at once');
     assert.equal(reported.context.reason, 'deadReportedBy:node-c');
     assert.equal(transition(memberMachine, reported, alive(4))[0].value, 'alive', 'refutable');
     const confirmed = run([failed(), dead(3, 'node-c')]).snapshot;
-    assert.equal(confirmed.value, 'suspect');
-    assert.deepEqual(confirmed.context.confirmations, ['node-c']);
+    assert.equal(confirmed.value, 'dead', 'a member we already suspect is dead on a report');
+    assert.equal(confirmed.context.reason, 'deadReportedBy:node-c');
     assert.equal(run([dead(2, 'node-c')]).snapshot.value, 'alive', 'an older death is stale');
   });
 
