@@ -1,28 +1,14 @@
 // Network namespaces for tests: unique names per run (prefix + PID), stale ones from interrupted
 // runs removed first, and everything this run made removed at the end.
-import { execFileSync } from 'node:child_process';
+import { ip, listNamespaces, processAlive as alive } from '../../src/lab/system.js';
+
+export { ip };
 
 export const isRoot = (): boolean => process.getuid?.() === 0;
 
-export function ip(...args: string[]): string {
-  return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** Namespaces named `<prefix><pid>-...` whose creating process is gone. */
 export function removeStale(prefix: string): void {
-  const names = ip('netns', 'list')
-    .split('\n')
-    .map((l) => l.split(' ')[0] ?? '')
-    .filter((n) => n.startsWith(prefix));
+  const names = listNamespaces().filter((n) => n.startsWith(prefix));
   for (const name of names) {
     const pid = Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]);
     if (!Number.isFinite(pid) || !alive(pid) || pid === process.pid) deleteNamespace(name);

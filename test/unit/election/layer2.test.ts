@@ -32,6 +32,9 @@ const svc = (ips: string[], more: Partial<ElectionService> = {}): ElectionServic
   ...more,
 });
 const everywhere = { anyUsable: true, nodesWithUsable: new Set(NODES.map((n) => n.name)) };
+/** The common case: every advertisement, every node alive, an endpoint everywhere. */
+const elect = (service: ElectionService) =>
+  electLayer2({ config: allAds, service, nodes: NODES, alive: undefined, endpoints: everywhere });
 
 /** The expected winner computed independently: smallest SHA-256(node#ip) as hex. */
 function expectedWinner(names: string[], ip: string): string | undefined {
@@ -41,13 +44,7 @@ function expectedWinner(names: string[], ip: string): string | undefined {
 
 describe('layer-2 election', () => {
   it('elects the node with the smallest SHA-256 of node#ip, and says notOwner for the rest', () => {
-    const result = electLayer2({
-      config: allAds,
-      service: svc(['10.0.0.7']),
-      nodes: NODES,
-      alive: undefined,
-      endpoints: everywhere,
-    });
+    const result = elect(svc(['10.0.0.7']));
     assert.equal(
       result.winner,
       expectedWinner(
@@ -60,20 +57,8 @@ describe('layer-2 election', () => {
   });
 
   it('ranks on the first IP only (a dual-stack service is announced by one node)', () => {
-    const a = electLayer2({
-      config: allAds,
-      service: svc(['10.0.0.7', 'fc00::7']),
-      nodes: NODES,
-      alive: undefined,
-      endpoints: everywhere,
-    });
-    const b = electLayer2({
-      config: allAds,
-      service: svc(['10.0.0.7']),
-      nodes: NODES,
-      alive: undefined,
-      endpoints: everywhere,
-    });
+    const a = elect(svc(['10.0.0.7', 'fc00::7']));
+    const b = elect(svc(['10.0.0.7']));
     assert.equal(a.winner, b.winner);
   });
 
@@ -140,20 +125,8 @@ describe('layer-2 election', () => {
   });
 
   it('services sharing an address elect the same node', () => {
-    const a = electLayer2({
-      config: allAds,
-      service: svc(['10.0.0.9'], { name: 'tcp' }),
-      nodes: NODES,
-      alive: undefined,
-      endpoints: everywhere,
-    });
-    const b = electLayer2({
-      config: allAds,
-      service: svc(['10.0.0.9'], { name: 'udp' }),
-      nodes: NODES,
-      alive: undefined,
-      endpoints: everywhere,
-    });
+    const a = elect(svc(['10.0.0.9'], { name: 'tcp' }));
+    const b = elect(svc(['10.0.0.9'], { name: 'udp' }));
     assert.equal(a.winner, b.winner);
   });
 
@@ -219,16 +192,7 @@ describe('layer-2 election', () => {
   });
 
   it('a service without an address or whose pool no advertisement covers is announced by nobody', () => {
-    assert.equal(
-      electLayer2({
-        config: allAds,
-        service: svc([]),
-        nodes: NODES,
-        alive: undefined,
-        endpoints: everywhere,
-      }).reasons.get('node-a'),
-      'noAddress',
-    );
+    assert.equal(elect(svc([])).reasons.get('node-a'), 'noAddress');
     const uncovered = configOf(
       pool('q', ['10.9.0.0/24']),
       obj('L2Advertisement', 'q-only', { ipAddressPools: ['q'] }),
