@@ -2,7 +2,7 @@
 // the cluster view (config, nodes, services, endpoints) or the membership changes it re-runs the
 // election (core/plan) and feeds the results to the machines; their announce/withdraw actions
 // maintain the desired announcements, which the layer-2 announcer converges to.
-import { createActor, type Actor } from 'xstate';
+import { createActor, type Actor, type InspectionEvent } from 'xstate';
 import { planLayer2 } from '../core/plan/layer2.js';
 import type { ClusterView } from '../core/plan/view.js';
 import { serviceKey } from '../core/service/model.js';
@@ -19,6 +19,8 @@ export interface LeadershipDeps {
   /** Live members now; undefined = no gossip (every node counts as alive). */
   readonly alive: () => ReadonlySet<string> | undefined;
   readonly onTransition?: (service: string, transition: LeadershipTransition) => void;
+  /** Inspection of every machine this actor runs (the state board of observe/). */
+  readonly inspect?: (event: InspectionEvent) => void;
 }
 
 type LeadershipActorRef = Actor<typeof leadershipMachine>;
@@ -112,7 +114,9 @@ export class LeadershipActor {
       },
     });
     const actor = createActor(machine, {
+      id: `leadership:${key}`,
       clock: this.deps.clock,
+      ...(this.deps.inspect ? { inspect: this.deps.inspect } : {}),
       input: { service: key, self: this.deps.self, ips },
     });
     actor.subscribe({

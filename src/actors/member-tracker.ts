@@ -1,6 +1,6 @@
 // Runs one member machine for the membership actor: stamps events with the clock's time and the
 // expected confirmations, and reports every state change with its reason.
-import { createActor } from 'xstate';
+import { createActor, type InspectionEvent } from 'xstate';
 import type { MembershipTiming } from '../core/membership/timing.js';
 import { memberMachine, type MemberStateValue } from '../machines/member.machine.js';
 import type { Clock } from '../ports/clock.js';
@@ -10,9 +10,12 @@ export function createMemberTracker(
   init: MemberTrackerInit,
   timing: MembershipTiming,
   clock: Clock,
+  inspect?: (event: InspectionEvent) => void,
 ): MemberTracker {
   const actor = createActor(memberMachine, {
+    id: `member:${init.node}`,
     clock,
+    ...(inspect ? { inspect } : {}),
     input: {
       node: init.node,
       incarnation: init.incarnation,

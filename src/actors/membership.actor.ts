@@ -58,7 +58,12 @@ export interface MembershipDeps {
    */
   readonly initialIncarnation?: number;
   readonly random?: () => number;
+  /** Every probe's outcome and round trip (for the probe histogram). */
+  readonly onProbe?: (node: string, outcome: ProbeOutcome, rttMs: number) => void;
 }
+
+/** How a probe ended: acked directly, acked through a helper (ping-req), or not at all. */
+export type ProbeOutcome = 'direct' | 'indirect' | 'failed';
 
 interface Member {
   readonly tracker: MemberTracker;
@@ -103,6 +108,11 @@ export class MembershipActor {
 
   private isRunning(): boolean {
     return this.running;
+  }
+
+  /** Joined a cluster: some member is known, or there was nobody to join (no seeds). */
+  joined(): boolean {
+    return this.members.size > 0 || this.deps.seeds.length === 0;
   }
 
   get localHealth(): number {
@@ -167,12 +177,16 @@ export class MembershipActor {
     const timeout = this.health.scale(this.deps.timing.probeTimeoutMs);
     // Tell a suspect that it is suspected, so a live one refutes in this very exchange.
     const suspect = member.tracker.state === 'suspect' ? { suspect: member.tracker.incarnation } : {};
+    const started = this.deps.clock.now();
+    const report = (outcome: ProbeOutcome) =>
+      this.deps.onProbe?.(node, outcome, this.deps.clock.now() - started);
     const direct = await this.deps.transport.request(
       member.contact,
       { type: 'ping', from: this.deps.self, seq: this.seq++, ...suspect },
       timeout,
     );
     if (direct?.type === 'ack') {
+      report('direct');
       this.probeSucceeded(member, direct.incarnation);
       return;
     }
@@ -195,6 +209,7 @@ export class MembershipActor {
     );
     const ack = indirect.find((r) => r?.type === 'ack');
     if (ack?.type === 'ack') {
+      report('indirect');
       this.probeSucceeded(member, ack.incarnation);
       return;
     }
@@ -202,6 +217,7 @@ export class MembershipActor {
     if (!indirect.some((r) => r?.type === 'nack')) this.health.worsen();
     // stop() may have run while we awaited the probes.
     if (!this.isRunning()) return;
+    report('failed');
     member.tracker.send({ type: 'member.probe.failed' });
     // Tell everyone once per incarnation: the first suspicion starts it elsewhere, later ones
     // are the independent confirmations that shorten it (Lifeguard).

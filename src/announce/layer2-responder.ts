@@ -137,6 +137,11 @@ export class Layer2Responder implements Layer2Announcer {
   }
 
   /** Closes every socket and stops every repeat. */
+  /** Interfaces whose sockets could not be opened and wait for a retry (readiness). */
+  failingInterfaces(): string[] {
+    return [...this.retry.keys()];
+  }
+
   stop(): void {
     for (const [name, state] of this.byInterface) this.closeInterface(name, state);
   }

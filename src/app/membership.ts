@@ -1,6 +1,7 @@
 // Composition of the membership actor with its real adapters: libp2p, the system clock and the
 // member machine.
-import { MembershipActor } from '../actors/membership.actor.js';
+import type { InspectionEvent } from 'xstate';
+import { MembershipActor, type ProbeOutcome } from '../actors/membership.actor.js';
 import { createMemberTracker } from '../actors/member-tracker.js';
 import type { MembershipTiming } from '../core/membership/timing.js';
 import { Libp2pTransport } from '../gossip/libp2p-transport.js';
@@ -13,6 +14,9 @@ export interface MembershipOptions {
   readonly seeds: readonly string[];
   readonly keyFile: string | undefined;
   readonly timing: MembershipTiming;
+  /** The state board's inspector: every member machine shows up in /debug/state. */
+  readonly inspect?: (event: InspectionEvent) => void;
+  readonly onProbe?: (node: string, outcome: ProbeOutcome, rttMs: number) => void;
 }
 
 /** Builds the actor with its real adapters; the caller subscribes, then calls start(). */
@@ -25,8 +29,9 @@ export async function createMembership(options: MembershipOptions): Promise<Memb
     clock: systemClock,
     timing: options.timing,
     seeds: options.seeds,
-    createTracker: (init) => createMemberTracker(init, options.timing, systemClock),
+    createTracker: (init) => createMemberTracker(init, options.timing, systemClock, options.inspect),
     initialIncarnation: Date.now(),
+    ...(options.onProbe ? { onProbe: options.onProbe } : {}),
   });
   return actor;
 }

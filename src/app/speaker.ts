@@ -17,12 +17,15 @@ import type { InterfaceInfo } from '../core/net/interfaces.js';
 import { viewFromObjects } from '../core/plan/view.js';
 import { readYamlInputs } from '../files/yaml-files.js';
 import { watchDirectory } from '../files/watch.js';
-import { startMetricsServer } from '../observe/http.js';
-import { createSpeakerMetrics } from '../observe/metrics.js';
+import type { Layer2Announcement } from '../ports/announcer.js';
+import { startDebugServer, stopDebugServer, type ListenAddress } from '../observe/debug-server.js';
+import { FailoverTimer } from '../observe/failover-timer.js';
+import type { EventLog } from '../observe/log.js';
+import { createSpeakerMetrics, type SpeakerMetrics } from '../observe/metrics.js';
+import { StateBoard, type BoardChange } from '../observe/state-board.js';
+import { machineCharts } from './charts.js';
 import { createMembership } from './membership.js';
 import { systemClock } from './system-clock.js';
-
-export type LogEvent = Record<string, unknown> & { component: string; event: string };
 
 export interface SpeakerOptions {
   readonly node: string;
@@ -32,9 +35,9 @@ export interface SpeakerOptions {
   readonly seeds: readonly string[];
   readonly keyFile: string | undefined;
   readonly timing: MembershipTiming;
-  /** `addr:port` for /metrics and /healthz; none when undefined. */
-  readonly metricsListen?: string | undefined;
-  readonly log: (event: LogEvent) => void;
+  /** Where to serve /metrics, /healthz, /readyz and /debug/* (TCP and/or unix sockets). */
+  readonly httpListen: readonly ListenAddress[];
+  readonly log: EventLog;
 }
 
 export class StandaloneSpeaker {
@@ -45,8 +48,23 @@ export class StandaloneSpeaker {
   private config: ReturnType<typeof parse> | undefined;
   private interfaces: InterfaceInfo[] = [];
   private readonly stops: (() => void)[] = [];
+  /** Every live machine of this speaker: the visualizer's, the metrics' and the log's source. */
+  readonly board = new StateBoard();
+  private readonly metrics: SpeakerMetrics;
+  private readonly failovers = new FailoverTimer();
+  /** The last leadership reason per service, logged with its announce/withdraw. */
+  private readonly leadershipReasons = new Map<string, string>();
+  private announced: ReadonlyMap<string, Layer2Announcement> = new Map();
 
-  constructor(private readonly options: SpeakerOptions) {}
+  constructor(private readonly options: SpeakerOptions) {
+    this.metrics = createSpeakerMetrics({
+      node: options.node,
+      responder: () => this.responder?.counters,
+      announcements: () => this.leadership?.announcements() ?? new Map(),
+      members: () => this.membership?.memberStates() ?? new Map(),
+    });
+    this.board.subscribe((change) => this.observe(change));
+  }
 
   async start(): Promise<void> {
     const { log, node } = this.options;
@@ -56,7 +74,8 @@ export class StandaloneSpeaker {
       clock: systemClock,
       interfaces: () => this.interfaces,
       open: openPacketSocket,
-      onError: (iface, error) => log({ component: 'announce', event: 'error', iface, err: String(error) }),
+      onError: (iface, error) =>
+        log.error({ component: 'announce', event: 'socketFailed', iface, err: String(error) }),
     });
     const responder = this.responder;
     this.stops.push(
@@ -68,26 +87,24 @@ export class StandaloneSpeaker {
       self: node,
       clock: systemClock,
       alive: () => this.membership?.aliveNodes(),
+      inspect: this.board.inspect,
       announcer: {
         apply: (desired) => {
           responder.apply(desired);
-          log({
-            component: 'announce',
-            event: 'converged',
-            services: [...desired.keys()],
-            ips: [...desired.values()].flatMap((a) => a.ips),
-          });
+          this.logAnnouncements(desired);
         },
       },
-      onTransition: (service, t) =>
-        log({
+      onTransition: (service, t) => {
+        this.leadershipReasons.set(service, t.reason);
+        log.info({
           component: 'leadership',
           event: 'transition',
           service,
           from: t.from,
           to: t.to,
           reason: t.reason,
-        }),
+        });
+      },
     });
     this.membership = await createMembership({
       node,
@@ -95,15 +112,19 @@ export class StandaloneSpeaker {
       seeds: this.options.seeds,
       keyFile: this.options.keyFile,
       timing: this.options.timing,
+      inspect: this.board.inspect,
+      onProbe: (_peer, outcome, rttMs) => this.metrics.probe(outcome, rttMs),
     });
     this.membership.onChange((change) => {
-      log({
+      this.failovers.member(change.node, change.to, Date.now());
+      log.info({
         component: 'membership',
         event: 'member',
         peer: change.node,
         from: change.from,
         to: change.to,
         reason: change.reason,
+        incarnation: change.incarnation,
       });
       this.publishView();
       // A member (re)joining or refuting may have drawn clients away while we stayed leader (it
@@ -114,17 +135,98 @@ export class StandaloneSpeaker {
     this.stops.push(watchDirectory(this.options.configDir, () => void this.reload()));
     await this.membership.start();
     this.publishView();
-    if (this.options.metricsListen) {
-      const registry = createSpeakerMetrics({
+    const charts = machineCharts();
+    for (const listen of this.options.httpListen) {
+      const server = await startDebugServer(listen, {
         node,
-        responder: () => this.responder?.counters,
-        announcements: () => this.leadership?.announcements() ?? new Map(),
-        members: () => this.membership?.memberStates() ?? new Map(),
+        registry: this.metrics.registry,
+        board: this.board,
+        readiness: () => this.readiness(),
+        status: () => this.status(),
+        charts: () => charts,
       });
-      const server = await startMetricsServer(this.options.metricsListen, registry);
-      this.stops.push(() => server.close());
+      this.stops.push(() => stopDebugServer(server));
     }
-    log({ component: 'speaker', event: 'started', node });
+    log.info({ component: 'speaker', event: 'started' });
+  }
+
+  /** /readyz: config loaded, gossip joined, every responder socket open. */
+  readiness(): Record<string, boolean> {
+    return {
+      configLoaded: this.config?.ok === true,
+      gossipJoined: this.membership?.joined() ?? false,
+      respondersUp: (this.responder?.failingInterfaces().length ?? 0) === 0,
+    };
+  }
+
+  /** What this node does now, for /debug/state and `herald status`. */
+  status(): Record<string, unknown> {
+    return {
+      announcing: [...(this.leadership?.announcements().values() ?? [])],
+      leadership: Object.fromEntries(this.leadership?.states() ?? []),
+      members: Object.fromEntries(this.membership?.memberStates() ?? []),
+      localHealth: this.membership?.localHealth ?? 0,
+    };
+  }
+
+  /** Every machine transition: debug log line, metric, and failover timing. */
+  private observe(change: BoardChange): void {
+    if (change.type !== 'transition') return;
+    const { record, before } = change;
+    this.metrics.transition(record.machine, record.from, record.to, record.reason);
+    this.options.log.debug({
+      component: 'machine',
+      event: 'transition',
+      machine: record.machine,
+      actor: record.actor,
+      from: record.from,
+      to: record.to,
+      reason: record.reason,
+      trigger: record.event,
+    });
+    if (record.machine === 'leadership' && record.to === 'leader') {
+      const previous = (before as { winner?: string } | undefined)?.winner;
+      const seconds = this.failovers.gained(previous, record.at);
+      if (seconds !== undefined) {
+        this.metrics.failover(seconds);
+        this.options.log.info({
+          component: 'leadership',
+          event: 'failover',
+          service: record.actor.replace(/^leadership:/, ''),
+          from: previous,
+          reason: record.reason,
+          failoverMs: Math.round(seconds * 1000),
+        });
+      }
+    }
+  }
+
+  /** Logs what started and stopped being announced, with the leadership reason behind it. */
+  private logAnnouncements(desired: ReadonlyMap<string, Layer2Announcement>): void {
+    const { log } = this.options;
+    for (const [service, a] of desired) {
+      const before = this.announced.get(service);
+      if (before && before.ips.join() === a.ips.join() && before.interfaces.join() === a.interfaces.join())
+        continue;
+      const reason = this.leadershipReasons.get(service);
+      for (const ip of a.ips)
+        log.info({
+          component: 'announce',
+          event: 'announce',
+          op: 'announce',
+          service,
+          ip,
+          ifaces: a.interfaces,
+          reason,
+        });
+    }
+    for (const [service, a] of this.announced) {
+      if (desired.has(service)) continue;
+      const reason = this.leadershipReasons.get(service);
+      for (const ip of a.ips)
+        log.info({ component: 'announce', event: 'withdraw', op: 'withdraw', service, ip, reason });
+    }
+    this.announced = new Map(desired);
   }
 
   /** SIGTERM: withdraw everything, leave the gossip cluster, close sockets. */
@@ -133,7 +235,7 @@ export class StandaloneSpeaker {
     this.leadership?.stop();
     this.responder?.stop();
     await this.membership?.stop();
-    this.options.log({ component: 'speaker', event: 'stopped', node: this.options.node });
+    this.options.log.info({ component: 'speaker', event: 'stopped' });
   }
 
   /** Re-reads the directory; a config with errors is refused and the last good one stays. */
@@ -145,17 +247,20 @@ export class StandaloneSpeaker {
       const result = parse(objects, { namespace, references: 'require' });
       if (!result.ok) {
         for (const issue of result.issues.filter((i) => i.severity === 'error')) {
-          log({ component: 'config', event: 'rejected', err: formatIssue(issue) });
+          log.warn({ component: 'config', event: 'rejected', err: formatIssue(issue) });
         }
-        log({ component: 'config', event: 'keptLastGood', loaded: this.config !== undefined });
+        log.warn({ component: 'config', event: 'keptLastGood', loaded: this.config !== undefined });
+        this.metrics.configLoad('rejected');
         return;
       }
       this.objects = objects;
       this.config = result;
-      log({ component: 'config', event: 'loaded', objects: objects.length });
+      this.metrics.configLoad('loaded');
+      log.info({ component: 'config', event: 'loaded', objects: objects.length });
       this.publishView();
     } catch (error) {
-      log({
+      this.metrics.configLoad('unreadable');
+      log.error({
         component: 'config',
         event: 'unreadable',
         err: String(error),

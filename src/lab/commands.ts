@@ -2,7 +2,8 @@
 import { spawnSync } from 'node:child_process';
 import type { CliIo } from '../cli/output.js';
 import { clientSeesAnnouncer, labDown, labNodeStatus, labUp, startSpeaker } from './lab.js';
-import { ip, readState, signal, writeState } from './system.js';
+import { ip, readState, signal, speakerSocket, writeState } from './system.js';
+import { startLabProxy } from './visualize.js';
 import { labTopology } from './topology.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -55,6 +56,8 @@ export async function up(nodes: number, id: string, io: CliIo): Promise<number> 
   io.out(
     `\n  ${curlCommand(id, t.vipv4)}\n  sudo ip netns exec hlab-${id}-client curl -g 'http://[${t.vipv6}]/'\n`,
   );
+  io.out(`Watch it think:  herald status --speaker unix:${speakerSocket(id, answer)}`);
+  io.out(`                 herald lab visualize   (live statecharts of every node in a browser)`);
   io.out(`Try: herald lab cut ${answer}   then the curl again;   herald lab down  when done.`);
   return 0;
 }
@@ -81,6 +84,26 @@ export function status(id: string, io: CliIo): number {
       `  ${s.node.padEnd(8)} speaker ${s.speaker ? 'running' : 'stopped'}  cable ${s.cable ? 'up' : 'CUT'}${s.node === announcer ? '  <- announcing' : ''}`,
     );
   }
+  io.out(`speakers' debug sockets: herald status --speaker unix:${speakerSocket(id, 'NODE')}`);
+  return 0;
+}
+
+export async function visualize(id: string, port: number, io: CliIo): Promise<number> {
+  const state = readState(id);
+  if (!state) {
+    io.err(`herald lab: lab ${id} is not running (herald lab up)`);
+    return 1;
+  }
+  const nodes = labTopology(state.nodes, id).nodes.map((n) => n.name);
+  const server = await startLabProxy(id, nodes, port);
+  io.out(`lab: visualizer for ${nodes.join(', ')} at http://127.0.0.1:${port}/ (Ctrl-C to stop)`);
+  for (const n of nodes) io.out(`  http://127.0.0.1:${port}/${n}/debug/statecharts`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  server.close();
+  server.closeAllConnections();
   return 0;
 }
 

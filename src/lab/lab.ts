@@ -14,6 +14,7 @@ import {
   removeStateDir,
   signal,
   startInNamespace,
+  speakerSocket,
   stateDir,
   writeState,
   type LabState,
@@ -24,6 +25,9 @@ const HERALD = join(ROOT, 'bin', 'herald');
 
 /** A tiny HTTP server answering with its node's name, on every address (VIPs on lo included). */
 const HTTP_SERVER = `require('http').createServer((q, s) => s.end(process.argv[1] + '\\n')).listen(80, '::')`;
+
+/** The port of every lab speaker's HTTP listener on its lab address (MetalLB's 7472). */
+export const LAB_METRICS_PORT = 7472;
 
 export type Progress = (message: string) => void;
 
@@ -87,6 +91,16 @@ export function startSpeaker(t: LabTopology, n: LabHost, peers: string): number 
       `${n.ipv4}:${t.gossipPort}`,
       '--gossip-peers',
       peers,
+      // Prometheus from inside the lab (the client can scrape it), and a unix socket the host can
+      // reach without entering the namespace: `herald status`, `herald lab visualize`.
+      '--metrics-listen',
+      `${n.ipv4}:${LAB_METRICS_PORT}`,
+      '--metrics-listen',
+      `unix:${speakerSocket(t.id, n.name)}`,
+      '--log-level',
+      'debug',
+      '--log-format',
+      'json',
     ],
     join(dir, 'logs', `${n.name}.log`),
     ROOT,

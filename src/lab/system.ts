@@ -71,6 +71,11 @@ export function stateDir(id: string): string {
   return join(base, id);
 }
 
+/** The unix socket of a lab speaker's HTTP listener (metrics, /debug/*), reachable from the host. */
+export function speakerSocket(id: string, node: string): string {
+  return join(stateDir(id), `${node}.sock`);
+}
+
 export function readState(id: string): LabState | undefined {
   const file = join(stateDir(id), 'state.json');
   if (!existsSync(file)) return undefined;

@@ -1,6 +1,8 @@
 // Prometheus metrics of the speaker, under MetalLB's names (behaviour.md §5) so existing
-// dashboards work. Values are read from the components at scrape time.
-import { Counter, Gauge, Registry } from 'prom-client';
+// dashboards work, plus Herald's own under `herald_`. Gauges and layer-2 counters are read from
+// the components at scrape time; transitions, probes, failovers and config loads are recorded as
+// they happen through the returned recorder.
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ResponderCounters } from '../announce/layer2-responder.js';
 import type { Layer2Announcement } from '../ports/announcer.js';
 
@@ -16,7 +18,19 @@ function fromMap(metric: Counter<'ip'>, values: ReadonlyMap<string, number> | un
   for (const [ip, n] of values ?? []) metric.inc({ ip }, n);
 }
 
-export function createSpeakerMetrics(sources: SpeakerMetricSources): Registry {
+/** Outcome of one attempt to load the configuration. */
+export type ConfigLoadResult = 'loaded' | 'rejected' | 'unreadable';
+
+export interface SpeakerMetrics {
+  readonly registry: Registry;
+  transition(machine: string, from: string, to: string, reason: string): void;
+  probe(outcome: string, rttMs: number): void;
+  /** Seconds from the old leader's first suspicion to this node announcing in its place. */
+  failover(seconds: number): void;
+  configLoad(result: ConfigLoadResult): void;
+}
+
+export function createSpeakerMetrics(sources: SpeakerMetricSources): SpeakerMetrics {
   const registry = new Registry();
   new Counter({
     name: 'metallb_layer2_requests_received',
@@ -70,5 +84,52 @@ export function createSpeakerMetrics(sources: SpeakerMetricSources): Registry {
       for (const [state, n] of counts) this.set({ state }, n);
     },
   });
-  return registry;
+  const transitions = new Counter({
+    name: 'herald_machine_transitions_total',
+    help: 'State machine transitions on this speaker',
+    labelNames: ['machine', 'from', 'to', 'reason'],
+    registers: [registry],
+  });
+  const probes = new Histogram({
+    name: 'herald_gossip_probe_rtt_seconds',
+    help: 'Round trip of SWIM probes (direct ping, or ping-req through a helper), by outcome',
+    labelNames: ['outcome'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [registry],
+  });
+  const failovers = new Histogram({
+    name: 'herald_failover_seconds',
+    help: "Time from the old leader's first suspicion to this node announcing the service",
+    buckets: [0.1, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2, 5, 10],
+    registers: [registry],
+  });
+  const configLoads = new Counter({
+    name: 'herald_config_loads_total',
+    help: 'Attempts to load the configuration, by result',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+  const configLoaded = new Gauge({
+    name: 'metallb_k8s_client_config_loaded_bool',
+    help: '1 if the MetalLB configuration was successfully loaded at least once.',
+    registers: [registry],
+  });
+  const configStale = new Gauge({
+    name: 'metallb_k8s_client_config_stale_bool',
+    help: '1 if running on a stale configuration, because the latest config failed to load.',
+    registers: [registry],
+  });
+  configLoaded.set(0);
+  configStale.set(0);
+  return {
+    registry,
+    transition: (machine, from, to, reason) => transitions.inc({ machine, from, to, reason }),
+    probe: (outcome, rttMs) => probes.observe({ outcome }, rttMs / 1000),
+    failover: (seconds) => failovers.observe(seconds),
+    configLoad: (result) => {
+      configLoads.inc({ result });
+      if (result === 'loaded') configLoaded.set(1);
+      configStale.set(result === 'loaded' ? 0 : 1);
+    },
+  };
 }

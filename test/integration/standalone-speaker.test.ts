@@ -59,12 +59,13 @@ describe(
     let client = '';
     let bridge = '';
 
-    const announcer = (): NodeName | undefined =>
-      (Object.keys(NODES) as NodeName[]).find((n) => {
-        const converged = speakers.get(n)?.logs.filter((l) => l.event === 'converged') ?? [];
-        const last = converged.at(-1) as { services?: string[] } | undefined;
-        return last?.services?.includes('default/web') ?? false;
-      });
+    /** The node's last announce/withdraw line for the service says announce. */
+    const announcing = (n: NodeName): boolean =>
+      speakers
+        .get(n)
+        ?.logs.filter((l) => l.component === 'announce' && l.service === 'default/web')
+        .at(-1)?.event === 'announce';
+    const announcer = (): NodeName | undefined => (Object.keys(NODES) as NodeName[]).find(announcing);
     const clientSees = (vip = VIP): string => {
       spawnSync('ip', ['netns', 'exec', client, 'ping', '-c', '1', '-W', '1', vip], { stdio: 'ignore' });
       return /lladdr (\S+)/.exec(ip('-n', client, 'neigh', 'show', vip))?.[1] ?? '';
@@ -181,17 +182,7 @@ describe(
       assert.equal(clientSees(), NODES[first].mac);
       assert.equal(clientSees(VIP6), NODES[first].mac, 'the IPv6 VIP resolves over NDP to the same node');
       ip('-n', bridge, 'link', 'set', `p${first}`, 'down');
-      await until(
-        () =>
-          (
-            speakers
-              .get(second)
-              ?.logs.filter((l) => l.event === 'converged')
-              .at(-1) as { services?: string[] } | undefined
-          )?.services?.includes('default/web') ?? false,
-        5000,
-        `${second} to take over`,
-      );
+      await until(() => announcing(second), 5000, `${second} to take over`);
       const transition = speakers
         .get(second)!
         .logs.find((l) => l.event === 'transition' && l.to === 'leader');

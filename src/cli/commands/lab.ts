@@ -1,4 +1,4 @@
-// herald lab up|down|status|kill NODE|cut NODE|heal NODE|failover-bench
+// herald lab up|down|status|kill NODE|cut NODE|heal NODE|visualize|failover-bench
 import type { Command } from 'commander';
 import { type CliIo, UsageError } from '../output.js';
 
@@ -78,7 +78,19 @@ export function registerLab(program: Command, io: CliIo, setExit: (code: number)
       );
       setExit(code);
     });
+  common(
+    lab
+      .command('visualize')
+      .description("serve every lab speaker's live statechart visualizer on 127.0.0.1 (until Ctrl-C)"),
+  )
+    .option('--port <port>', 'local port', '7480')
+    .action(async (opts: { id: string; port: string }) => {
+      const { visualize } = await load();
+      setExit(await visualize(opts.id, Number(opts.port), io));
+    });
   lab.action(() => {
-    throw new UsageError('herald lab needs a subcommand: up, down, status, kill, cut, heal, failover-bench');
+    throw new UsageError(
+      'herald lab needs a subcommand: up, down, status, kill, cut, heal, visualize, failover-bench',
+    );
   });
 }

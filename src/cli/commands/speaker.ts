@@ -2,21 +2,27 @@
 import type { Command } from 'commander';
 import { StandaloneSpeaker } from '../../app/speaker.js';
 import { DEFAULT_NAMESPACE } from '../../core/config/parse.js';
+import { parseListen } from '../../observe/debug-server.js';
 import { addGossipOptions, gossipSettings, stopSignal, type GossipCliOptions } from '../gossip-options.js';
+import { addLogOptions, eventLogFrom, type LogCliOptions } from '../log-options.js';
 import { type CliIo, EXIT, UsageError } from '../output.js';
 
-interface Options extends GossipCliOptions {
+interface Options extends GossipCliOptions, LogCliOptions {
   standalone?: boolean;
-  metricsListen?: string;
+  metricsListen: string[];
   config?: string;
   namespace: string;
 }
 
-export function registerSpeaker(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  addGossipOptions(
-    program
-      .command('speaker')
-      .description('Run the speaker: gossip membership, layer-2 election and ARP/NDP answers'),
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function registerSpeaker(program: Command, _io: CliIo, setExit: (code: number) => void): void {
+  addLogOptions(
+    addGossipOptions(
+      program
+        .command('speaker')
+        .description('Run the speaker: gossip membership, layer-2 election and ARP/NDP answers'),
+    ),
   )
     .option('--standalone', 'without Kubernetes: read configuration and Services from --config')
     .option(
@@ -24,21 +30,33 @@ export function registerSpeaker(program: Command, io: CliIo, setExit: (code: num
       'directory of YAML (config objects, Services, optional Nodes and EndpointSlices); re-read on change',
     )
     .option('-n, --namespace <ns>', "the agent's namespace", DEFAULT_NAMESPACE)
-    .option('--metrics-listen <addr:port>', 'serve Prometheus /metrics and /healthz here (e.g. 0.0.0.0:7472)')
+    .option(
+      '--metrics-listen <addr:port|unix:path>',
+      'serve /metrics, /healthz, /readyz and /debug/* (the live visualizer) here; repeatable',
+      collect,
+      [],
+    )
     .addHelpText(
       'after',
-      '\nLogs are JSON lines on stdout. SIGTERM: withdraw every address, leave the gossip cluster, exit 0.\n' +
+      '\nSIGTERM: withdraw every address, leave the gossip cluster, exit 0.\n' +
+        'The visualizer: http://<metrics-listen>/debug/statecharts.\n' +
         'Only --standalone exists so far; the Kubernetes mode follows.',
     )
     .action(async (opts: Options) => {
       if (!opts.standalone || !opts.config)
         throw new UsageError('only --standalone --config DIR is supported so far');
+      let httpListen;
+      try {
+        httpListen = opts.metricsListen.map(parseListen);
+      } catch (error) {
+        throw new UsageError(error instanceof Error ? error.message : String(error));
+      }
       const speaker = new StandaloneSpeaker({
         ...gossipSettings(opts),
         configDir: opts.config,
         namespace: opts.namespace,
-        metricsListen: opts.metricsListen,
-        log: (event) => io.out(JSON.stringify({ time: Date.now(), node: opts.nodeName, ...event })),
+        httpListen,
+        log: eventLogFrom(opts, opts.nodeName),
       });
       await speaker.start();
       await stopSignal();
