@@ -1,8 +1,9 @@
 // herald plan [--output text|json] [--members n1,n2,...] [--namespace NS] PATH...
 // Which node announces each LoadBalancer service in layer 2, and why every other node does not,
-// from configuration, Nodes, Services and EndpointSlices read from YAML.
+// and with BGP configured, the routes every node sends to each of its peers (or why not), from
+// configuration, Nodes, Services and EndpointSlices read from YAML.
 import type { Command } from 'commander';
-import { formatPlanText, planFromObjects } from '../../core/plan/index.js';
+import { bgpPlanFromObjects, formatPlanText, planFromObjects, planJson } from '../../core/plan/index.js';
 import { addNamespaceOption, readConfigInputs } from '../config-inputs.js';
 import { type CliIo, EXIT, parseOutputFormat } from '../output.js';
 
@@ -15,7 +16,9 @@ interface PlanCliOptions {
 export function registerPlan(program: Command, io: CliIo, setExit: (code: number) => void): void {
   const command = program
     .command('plan')
-    .description('Show which node announces each LoadBalancer Service in layer 2, and why the others do not')
+    .description(
+      'Show which node announces each LoadBalancer Service in layer 2 and what every node advertises over BGP, and why not',
+    )
     .argument('<paths...>', 'YAML files or folders: metallb.io objects, Nodes, Services, EndpointSlices')
     .option('-o, --output <format>', 'text or json', 'text')
     .option('-m, --members <names>', 'the live members, comma-separated (default: every Node given)');
@@ -27,7 +30,12 @@ export function registerPlan(program: Command, io: CliIo, setExit: (code: number
         'Without Node objects, the --members are the nodes (no labels).\n' +
         'Exit status: 0 the plan ran, 2 usage error, unreadable input or invalid configuration.\n' +
         'JSON output: {services: [{namespace, name, ips, l2: {node, interfaces, reason?}, nodes: {<node>: <reason>}}]};\n' +
-        '  interfaces [] = every usable interface; reason says why nobody announces (node null).',
+        '  interfaces [] = every usable interface; reason says why nobody announces (node null).\n' +
+        'With a BGPPeer or BGPAdvertisement, each service also has bgp: {reason?, nodes: {<node>: {reason} or\n' +
+        '  {peers: {<peer>: {reason} or {routes: [{prefix, nextHop, localPref?, communities, largeCommunities}]}}}}},\n' +
+        '  and bgpSessions: {<node>: [{peer, address, port, type, myASN, peerASN, timers, families, auth, bfd?, ...}]}.\n' +
+        '  Every node announces over BGP for itself: --members does not change the bgp section. Passwords are\n' +
+        '  never printed (auth: password).',
     )
     .action(async (paths: string[], opts: PlanCliOptions) => {
       const format = parseOutputFormat(opts.output);
@@ -35,9 +43,10 @@ export function registerPlan(program: Command, io: CliIo, setExit: (code: number
       const inputs = await readConfigInputs(paths, opts.namespace, io, setExit, 'no plan');
       if (!inputs) return;
       const plan = planFromObjects(inputs.config, inputs.objects, { members });
+      const bgp = bgpPlanFromObjects(inputs.config, inputs.objects, { members });
       for (const m of plan.unknownMembers) io.err(`herald: member "${m}" is not a Node given; ignored`);
-      if (format === 'json') io.out(JSON.stringify({ services: plan.services }, null, 2));
-      else io.out(formatPlanText(plan));
+      if (format === 'json') io.out(JSON.stringify(planJson(plan.services, bgp), null, 2));
+      else io.out(formatPlanText(plan, bgp));
       setExit(EXIT.ok);
     });
 }

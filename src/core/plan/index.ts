@@ -1,5 +1,16 @@
-// The plan's public surface: layer-2 announcers from one view of the cluster.
+// The plan's public surface: layer-2 announcers and BGP routes from one view of the cluster.
 export { withAddresses, type Addressed } from './addresses.js';
+export {
+  bgpPlanFromObjects,
+  bgpPlanReport,
+  planJson,
+  type BgpPlanReport,
+  type PlanBgp,
+  type PlanBgpNode,
+  type PlanBgpPeer,
+  type PlanBgpRoute,
+  type PlanBgpSession,
+} from './bgp.js';
 export {
   planLayer2,
   servesService,
