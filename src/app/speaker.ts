@@ -46,6 +46,12 @@ export class StandaloneSpeaker {
   private responder: Layer2Responder | undefined;
   private objects: readonly unknown[] = [];
   private config: ReturnType<typeof parse> | undefined;
+  /**
+   * False until the first join attempt (push-pull with every seed) has finished. Before that the
+   * speaker knows no members and would elect itself: a restarting node would announce every
+   * address for a moment and pull traffic away from the real leaders.
+   */
+  private joinAttempted = false;
   private interfaces: InterfaceInfo[] = [];
   private readonly stops: (() => void)[] = [];
   /** Every live machine of this speaker: the visualizer's, the metrics' and the log's source. */
@@ -96,14 +102,10 @@ export class StandaloneSpeaker {
       },
       onTransition: (service, t) => {
         this.leadershipReasons.set(service, t.reason);
-        log.info({
-          component: 'leadership',
-          event: 'transition',
-          service,
-          from: t.from,
-          to: t.to,
-          reason: t.reason,
-        });
+        const fields = { component: 'leadership', event: 'transition', service, ...t };
+        // A new reason in the same state (follower: notOwner → memberNotAlive) is detail.
+        if (t.from === t.to) log.debug(fields);
+        else log.info(fields);
       },
     });
     this.membership = await createMembership({
@@ -134,6 +136,7 @@ export class StandaloneSpeaker {
     await this.reload();
     this.stops.push(watchDirectory(this.options.configDir, () => void this.reload()));
     await this.membership.start();
+    this.joinAttempted = true;
     this.publishView();
     const charts = machineCharts();
     for (const listen of this.options.httpListen) {
@@ -271,7 +274,7 @@ export class StandaloneSpeaker {
 
   private publishView(): void {
     const result = this.config;
-    if (!result?.ok || !this.leadership || !this.membership) return;
+    if (!result?.ok || !this.leadership || !this.membership || !this.joinAttempted) return;
     const members = [...this.membership.memberStates().keys(), this.options.node];
     const { view } = viewFromObjects(result.config, this.objects, members);
     this.leadership.update(view);
