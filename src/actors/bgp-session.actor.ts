@@ -1,0 +1,177 @@
+// The BGP session actor: runs one bgp-session machine for one peer, supplying its effects from a
+// BgpTransport (the TCP connection), a BgpMessageCodec (what messages mean) and the route table,
+// on an injected clock. Generic in the message type M: plain decoded objects (`plainBgpCodec`)
+// until the wire codec is plugged in through the same interface.
+import { createActor, type Actor } from 'xstate';
+import {
+  bgpSessionMachine,
+  type BgpNegotiated,
+  type BgpNotificationSummary,
+  type BgpSessionContext,
+  type BgpSessionEvent,
+  type BgpSessionInput,
+  type BgpSessionReason,
+  type BgpSessionStateValue,
+  type BgpSessionTransition,
+  type LocalOpen,
+} from '../machines/bgp-session.machine.js';
+import type { BgpConnection, BgpTransport } from '../ports/bgp-transport.js';
+import type { Clock } from '../ports/clock.js';
+
+/** What a received message can mean to the session. */
+export type BgpInboundEvent = Extract<
+  BgpSessionEvent,
+  {
+    type:
+      | 'bgp.open'
+      | 'bgp.keepalive'
+      | 'bgp.update'
+      | 'bgp.routeRefresh'
+      | 'bgp.notification'
+      | 'bgp.decodeError';
+  }
+>;
+
+/** Reads and writes messages of type M; a message that does not decode reads as bgp.decodeError. */
+export interface BgpMessageCodec<M> {
+  read(message: M): BgpInboundEvent;
+  open(open: LocalOpen): M;
+  keepalive(): M;
+  notification(notification: BgpNotificationSummary): M;
+}
+
+/** Decoded messages as plain objects (an UPDATE may name its routes, for tests and logs). */
+export type PlainBgpMessage =
+  Exclude<BgpInboundEvent, { type: 'bgp.update' }> | { type: 'bgp.update'; routes?: readonly string[] };
+
+export const plainBgpCodec: BgpMessageCodec<PlainBgpMessage> = {
+  read: (message) => message,
+  open: (open) => ({ type: 'bgp.open', ...open }),
+  keepalive: () => ({ type: 'bgp.keepalive' }),
+  notification: (notification) => ({ type: 'bgp.notification', ...notification }),
+};
+
+export interface BgpSessionDeps<M> {
+  readonly clock: Clock;
+  readonly transport: BgpTransport<M>;
+  readonly codec: BgpMessageCodec<M>;
+  /** The full table as UPDATE messages: sent when the session comes up and on ROUTE-REFRESH. */
+  readonly table: () => readonly M[];
+  /** Draws the RFC 4271 §10 jitter (default Math.random); ignored when the input sets one. */
+  readonly random?: () => number;
+  readonly onTransition?: (transition: BgpSessionTransition) => void;
+  readonly onEstablished?: (negotiated: BgpNegotiated) => void;
+  readonly onDown?: (reason: BgpSessionReason) => void;
+  /** The machine failed (a bug): the session is dead until restarted. */
+  readonly onError?: (error: unknown) => void;
+}
+
+type SessionActorRef = Actor<typeof bgpSessionMachine>;
+
+export class BgpSessionActor<M> {
+  private actor: SessionActorRef | undefined;
+  private connection: BgpConnection<M> | undefined;
+  /** Identifies the current connection attempt: events from an older one are dropped. */
+  private attempt: object | undefined;
+
+  constructor(
+    private readonly input: BgpSessionInput,
+    private readonly deps: BgpSessionDeps<M>,
+  ) {}
+
+  /** Starts the machine and the session (Idle → Connect, or Active when passive). */
+  start(): void {
+    if (this.actor) return;
+    const jitter = this.input.jitter ?? 0.75 + 0.25 * (this.deps.random ?? Math.random)();
+    const actor = createActor(this.machine(), { clock: this.deps.clock, input: { ...this.input, jitter } });
+    actor.subscribe({ error: (error) => this.deps.onError?.(error) });
+    this.actor = actor;
+    actor.start();
+    actor.send({ type: 'bgp.start' });
+  }
+
+  /** Ends the session (a Cease NOTIFICATION when connected) and the machine. */
+  stop(): void {
+    const actor = this.actor;
+    if (!actor) return;
+    actor.send({ type: 'bgp.stop' });
+    actor.stop();
+    this.actor = undefined;
+    this.closeConnection();
+  }
+
+  /** BFD declared the path to the peer down. */
+  bfdDown(): void {
+    this.actor?.send({ type: 'bfd.down' });
+  }
+
+  /**
+   * Sends UPDATEs (route changes) if the session is Established; false otherwise — the whole
+   * table goes out anyway when the session comes up.
+   */
+  advertise(messages: readonly M[]): boolean {
+    if (this.state() !== 'established' || !this.connection) return false;
+    this.sendAll(messages);
+    return true;
+  }
+
+  state(): BgpSessionStateValue | 'notStarted' {
+    const snapshot = this.actor?.getSnapshot();
+    return snapshot ? snapshot.context.lastTransition.to : 'notStarted';
+  }
+
+  /** Counters, negotiated parameters, last transition and NOTIFICATION, for metrics and status. */
+  context(): BgpSessionContext | undefined {
+    return this.actor?.getSnapshot().context;
+  }
+
+  private machine() {
+    const send = (message: M) => this.connection?.send(message);
+    return bgpSessionMachine.provide({
+      actions: {
+        openTcp: () => this.openConnection(),
+        closeTcp: () => this.closeConnection(),
+        sendOpen: (_, open) => send(this.deps.codec.open(open)),
+        sendKeepalive: () => send(this.deps.codec.keepalive()),
+        sendNotification: (_, notification) => send(this.deps.codec.notification(notification)),
+        sessionEstablished: (_, negotiated) => this.deps.onEstablished?.(negotiated),
+        sessionDown: (_, { reason }) => this.deps.onDown?.(reason),
+        sendRoutes: () => this.sendAll(this.deps.table()),
+        notifyTransition: (_, transition) => this.deps.onTransition?.(transition),
+      },
+    });
+  }
+
+  private sendAll(messages: readonly M[]): void {
+    for (const message of messages) this.connection?.send(message);
+    // Queued behind the current event when called from an action: the machine counts the
+    // UPDATEs and restarts its keepalive timer.
+    if (messages.length > 0) this.actor?.send({ type: 'bgp.updateSent', count: messages.length });
+  }
+
+  private openConnection(): void {
+    this.closeConnection();
+    const attempt = {};
+    this.attempt = attempt;
+    const deliver = (event: BgpSessionEvent) => {
+      if (this.attempt === attempt) this.actor?.send(event);
+    };
+    let up = false;
+    this.connection = this.deps.transport.connect({
+      connected: () => {
+        up = true;
+        deliver({ type: 'tcp.connected' });
+      },
+      message: (message) => deliver(this.deps.codec.read(message)),
+      closed: (end, error) =>
+        deliver(end === 'failed' && !up ? { type: 'tcp.failed', error } : { type: 'tcp.closed', error }),
+    });
+  }
+
+  private closeConnection(): void {
+    this.attempt = undefined;
+    const connection = this.connection;
+    this.connection = undefined;
+    connection?.close();
+  }
+}
