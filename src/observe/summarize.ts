@@ -30,6 +30,7 @@ export function summarize(value: unknown, depth = 0): unknown {
     return value.length > MAX_ITEMS ? [...items, `… ${value.length - MAX_ITEMS} more`] : items;
   }
   // Actor refs (children, spawned actors) carry their whole system: show only their id.
+  if (typeof value !== 'object') return undefined; // (narrows for the checker; the switch returned)
   const object = value;
   if ('sessionId' in object && 'send' in object) return `actor:${String((value as { id?: unknown }).id)}`;
   const out: Record<string, unknown> = {};
