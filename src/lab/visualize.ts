@@ -33,7 +33,8 @@ export async function startLabProxy(id: string, nodes: readonly string[], port: 
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
       res.end(`${node}: speaker not reachable (${error.message})\n`);
     });
-    req.on('close', () => upstream.destroy());
+    // The browser went away (an event stream ends only so): stop reading the speaker.
+    res.on('close', () => upstream.destroy());
     req.pipe(upstream);
   });
   server.requestTimeout = 0;

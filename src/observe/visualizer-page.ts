@@ -10,7 +10,7 @@ function escapeHtml(text: string): string {
 }
 
 const STYLE = `
-:root { --fg:#1d2330; --muted:#5b6475; --line:#d5dae3; --bg:#f6f7f9; --card:#fff; --active:#0b7a3e; --occupied:#7fb8ff; --flash:#fff3b0; }
+:root { --fg:#1d2330; --muted:#5b6475; --line:#d5dae3; --bg:#f6f7f9; --card:#fff; --occupied:#2563eb; --flash:#fff3b0; }
 * { box-sizing: border-box; }
 body { margin:0; font:14px/1.4 system-ui, sans-serif; color:var(--fg); background:var(--bg); }
 header { display:flex; gap:16px; align-items:baseline; padding:10px 18px; background:#1d2330; color:#fff; position:sticky; top:0; z-index:2; }
@@ -23,8 +23,8 @@ section.machine { background:var(--card); border:1px solid var(--line); border-r
 section.machine h2 { font-size:15px; margin:0 0 2px; }
 section.machine p { margin:0 0 8px; color:var(--muted); }
 .chart svg { max-width:100%; height:auto; }
-.chart .state--occupied rect, .chart .state--occupied path.state-shape { stroke:var(--occupied); stroke-width:3; }
-.chart .state--active rect, .chart .state--active path.state-shape { stroke:var(--active); stroke-width:4; fill:#dff5e8; }
+/* The chart's own style draws .state--active; other actors' states get a dashed blue outline. */
+.chart svg.statechart .state--occupied > .state__box { stroke:var(--occupied); stroke-width:3; stroke-dasharray:6 3; }
 ul.actors { list-style:none; margin:8px 0 0; padding:0; max-height:220px; overflow:auto; }
 li.actor { display:flex; gap:8px; padding:3px 6px; border-radius:4px; cursor:pointer; }
 li.actor.selected { background:#e7f0ff; }
@@ -86,6 +86,15 @@ function renderMachine(machine, flashActor) {
   section.querySelector('.count').textContent = mine.length + (mine.length === 1 ? ' actor' : ' actors');
 }
 
+// The step the selected actor just took, drawn on its chart's arrow.
+function markStep(machine, record) {
+  const section = document.querySelector('section.machine[data-machine="' + cssEscape(machine) + '"]');
+  if (!section || selected.get(machine) !== record.actor) return;
+  section.querySelectorAll('.transition--active').forEach((n) => n.classList.remove('transition--active'));
+  const arrow = section.querySelector('g.transition[data-source="' + cssEscape(record.from) + '"][data-target="' + cssEscape(record.to) + '"][data-event="' + cssEscape(record.event) + '"]');
+  if (arrow) arrow.classList.add('transition--active');
+}
+
 function renderContext() {
   const parts = [];
   for (const [machine, id] of selected) {
@@ -136,6 +145,7 @@ async function start() {
     timeline.unshift(record);
     if (timeline.length > 500) timeline.length = 500;
     renderMachine(actor.machine, actor.id);
+    markStep(actor.machine, record);
     renderTimeline();
     renderContext();
   });
