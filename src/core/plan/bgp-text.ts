@@ -72,7 +72,8 @@ function formatSession(s: PlanBgpSession): string {
   if (s.routerID !== undefined) parts.push(`router-id ${s.routerID}`);
   if (s.ebgpMultiHop) parts.push('multihop');
   if (s.gracefulRestart) parts.push('graceful restart');
-  if (s.auth !== 'none') parts.push(s.auth);
+  if (s.auth === 'password') parts.push('password set');
+  else if (s.auth !== 'none') parts.push(`password from ${s.auth}`);
   if (s.bfd) parts.push(formatBfd(s.bfd));
   return parts.join('  ');
 }

@@ -9,7 +9,7 @@ import {
   type BgpRoute,
   type BgpSession,
 } from '../bgp-plan/index.js';
-import type { Config } from '../config/types.js';
+import type { BfdProfile, Config } from '../config/types.js';
 import { serviceKey } from '../service/model.js';
 import { servesService } from './layer2.js';
 import type { PlanService } from './objects.js';
@@ -150,11 +150,20 @@ function toPlanRoute(route: BgpRoute): PlanBgpRoute {
 }
 
 function toPlanSession(s: BgpSession): PlanBgpSession {
-  const out: PlanBgpSession = {
+  // Keys in the order a reader looks for them; absent fields are left out rather than null.
+  return {
     peer: s.name,
+    ...(s.peerAddress !== undefined ? { address: s.peerAddress } : {}),
+    ...(s.interface !== undefined ? { interface: s.interface } : {}),
     port: s.peerPort,
+    ...(s.sourceAddress !== undefined ? { sourceAddress: s.sourceAddress } : {}),
+    ...(s.vrf !== '' ? { vrf: s.vrf } : {}),
     type: s.ibgp ? 'ibgp' : 'ebgp',
     myASN: s.myASN,
+    ...(s.localASN !== undefined ? { localASN: s.localASN } : {}),
+    ...(s.peerASN !== undefined ? { peerASN: s.peerASN } : {}),
+    ...(s.dynamicASN !== undefined ? { dynamicASN: s.dynamicASN } : {}),
+    ...(s.routerID !== undefined ? { routerID: s.routerID } : {}),
     holdTimeMs: s.holdTimeMs,
     // A keepalive derived as hold / 3 can be fractional; a millisecond is precise enough to show.
     keepaliveTimeMs: Math.round(s.keepaliveTimeMs),
@@ -163,31 +172,22 @@ function toPlanSession(s: BgpSession): PlanBgpSession {
     gracefulRestart: s.gracefulRestart,
     families: s.families.map((f) => `IPv${f}`),
     auth: s.auth.kind === 'secret' ? `secret ${s.auth.namespace}/${s.auth.name}` : s.auth.kind,
+    ...(s.bfd ? { bfd: toPlanBfd(s.bfd.profile, s.bfd.settings) } : {}),
   };
-  if (s.peerAddress !== undefined) out.address = s.peerAddress;
-  if (s.interface !== undefined) out.interface = s.interface;
-  if (s.sourceAddress !== undefined) out.sourceAddress = s.sourceAddress;
-  if (s.vrf !== '') out.vrf = s.vrf;
-  if (s.localASN !== undefined) out.localASN = s.localASN;
-  if (s.peerASN !== undefined) out.peerASN = s.peerASN;
-  if (s.dynamicASN !== undefined) out.dynamicASN = s.dynamicASN;
-  if (s.routerID !== undefined) out.routerID = s.routerID;
-  if (s.bfd) {
-    const v = s.bfd.settings;
-    out.bfd = v
-      ? {
-          profile: s.bfd.profile,
-          receiveIntervalMs: v.receiveIntervalMs,
-          transmitIntervalMs: v.transmitIntervalMs,
-          detectMultiplier: v.detectMultiplier,
-          echoMode: v.echoMode,
-          echoIntervalMs: v.echoIntervalMs,
-          passiveMode: v.passiveMode,
-          minimumTtl: v.minimumTtl,
-        }
-      : { profile: s.bfd.profile, missing: true };
-  }
-  return out;
+}
+
+function toPlanBfd(profile: string, v: BfdProfile | undefined): NonNullable<PlanBgpSession['bfd']> {
+  if (!v) return { profile, missing: true };
+  return {
+    profile,
+    receiveIntervalMs: v.receiveIntervalMs,
+    transmitIntervalMs: v.transmitIntervalMs,
+    detectMultiplier: v.detectMultiplier,
+    echoMode: v.echoMode,
+    echoIntervalMs: v.echoIntervalMs,
+    passiveMode: v.passiveMode,
+    minimumTtl: v.minimumTtl,
+  };
 }
 
 /** `herald plan --output json`: the services, each with its bgp section, and the sessions. */

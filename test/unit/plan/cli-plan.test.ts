@@ -49,6 +49,65 @@ describe('herald plan', () => {
     assert.match(text.stdout, /announced by worker-\d on all interfaces/);
   });
 
+  it('examples/bgp: a bgp section per service and the sessions, in text and JSON; no password', () => {
+    const example = join(import.meta.dirname, '..', '..', '..', 'examples', 'bgp');
+    const text = herald('plan', example);
+    assert.equal(text.code, 0, text.stderr);
+    const lines = text.stdout.split('\n');
+    const api = lines.indexOf('default/api: 203.0.113.21 (pool public)');
+    assert.ok(api >= 0, text.stdout);
+    const bgp = lines.indexOf('  bgp:', api);
+    assert.deepEqual(lines.slice(bgp, bgp + 6), [
+      '  bgp:',
+      '    node1          noLocalEndpoint',
+      '    node2 → edge   203.0.113.16/28  communities 65535:65281',
+      '                   203.0.113.21/32  communities 64512:100  large 64512:1:1',
+      '    node2 → tor-b  203.0.113.21/32  localPref 200  communities 64512:100  large 64512:1:1',
+      '    node3          noLocalEndpoint',
+    ]);
+    assert.ok(lines.includes('  bgp: not advertised (serviceNotSelected)'));
+    assert.match(
+      text.stdout,
+      /^ {2}node1 → tor-a {2}10\.88\.1\.1:179 {2}iBGP AS 64512 .* bfd fast \(rx 100ms tx 100ms ×3\)$/m,
+    );
+    assert.ok(!text.stdout.includes('example-only-secret'));
+
+    const json = herald('plan', '-o', 'json', example);
+    assert.equal(json.code, 0, json.stderr);
+    assert.ok(!json.stdout.includes('example-only-secret'));
+    const out = JSON.parse(json.stdout) as {
+      services: { name: string; bgp: { reason?: string; nodes: Record<string, unknown> } }[];
+      bgpSessions: Record<string, { peer: string; auth: string }[]>;
+    };
+    assert.deepEqual(
+      out.services.map((s) => [s.name, s.bgp.reason ?? null, Object.keys(s.bgp.nodes)]),
+      [
+        ['web', null, ['node1', 'node2', 'node3']],
+        ['api', null, ['node1', 'node2', 'node3']],
+        ['metrics', null, ['node1', 'node2', 'node3']],
+        ['batch', 'serviceNotSelected', ['node1', 'node2', 'node3']],
+      ],
+    );
+    assert.deepEqual(out.services[2]?.bgp.nodes.node1, {
+      peers: {
+        edge: { reason: 'peerNotInAdvertisement' },
+        'tor-a': {
+          routes: [
+            { prefix: '10.88.0.5/32', nextHop: 'self', localPref: 50, communities: [], largeCommunities: [] },
+          ],
+        },
+      },
+    });
+    assert.deepEqual(
+      Object.entries(out.bgpSessions).map(([n, list]) => [n, list.map((s) => `${s.peer}:${s.auth}`)]),
+      [
+        ['node1', ['edge:password', 'tor-a:none']],
+        ['node2', ['edge:password', 'tor-b:none']],
+        ['node3', []],
+      ],
+    );
+  });
+
   it('exits 2 on a bad --output and on an invalid configuration', () => {
     const bad = herald('plan', '--output', 'yaml', ...seed);
     assert.equal(bad.code, 2);
