@@ -5,16 +5,18 @@
 import { createActor, type Actor } from 'xstate';
 import {
   bgpSessionMachine,
-  type BgpNegotiated,
-  type BgpNotificationSummary,
   type BgpSessionContext,
   type BgpSessionEvent,
-  type BgpSessionInput,
   type BgpSessionReason,
   type BgpSessionStateValue,
   type BgpSessionTransition,
-  type LocalOpen,
 } from '../machines/bgp-session.machine.js';
+import type {
+  BgpNegotiated,
+  BgpNotificationSummary,
+  BgpOpenSummary,
+  BgpSessionInput,
+} from '../machines/bgp-session.params.js';
 import type { BgpConnection, BgpTransport } from '../ports/bgp-transport.js';
 import type { Clock } from '../ports/clock.js';
 
@@ -35,7 +37,7 @@ export type BgpInboundEvent = Extract<
 /** Reads and writes messages of type M; a message that does not decode reads as bgp.decodeError. */
 export interface BgpMessageCodec<M> {
   read(message: M): BgpInboundEvent;
-  open(open: LocalOpen): M;
+  open(open: BgpOpenSummary): M;
   keepalive(): M;
   notification(notification: BgpNotificationSummary): M;
 }

@@ -4,7 +4,23 @@
 // delays on the actor's clock; events carry plain decoded summaries, so the machine does not
 // depend on the wire codec. Decisions and numbers: docs/design/0005-bgp-session.md.
 import { assign, setup } from 'xstate';
-import { parseIp, sameIp } from '../core/net/ip.js';
+import {
+  FSM_ERROR,
+  negotiate,
+  NOTIFICATION,
+  OPEN_HOLD_TIME_MS,
+  OPEN_MESSAGE_ERROR,
+  idleHoldMs,
+  localOpen,
+  settingsOf,
+  type BgpNegotiated,
+  type BgpNotificationSummary,
+  type BgpOpenSummary,
+  type BgpSessionInput,
+  type BgpSessionSettings,
+  type OpenRejection,
+  type OpenVerdict,
+} from './bgp-session.params.js';
 
 /** The RFC's six states (the timers inside some of them are nested states). */
 export type BgpSessionStateValue = 'idle' | 'connect' | 'active' | 'openSent' | 'openConfirm' | 'established';
@@ -27,171 +43,10 @@ export type BgpSessionReason =
   | 'bfdDown'
   | OpenRejection;
 
-/** Why an OPEN is refused; each one is sent back as an OPEN Message Error subcode. */
-export type OpenRejection = 'badPeerAs' | 'unacceptableHoldTime' | 'badBgpIdentifier' | 'noCommonFamily';
-
 export interface BgpSessionTransition {
   readonly from: BgpSessionStateValue | 'none';
   readonly to: BgpSessionStateValue;
   readonly reason: BgpSessionReason;
-}
-
-export type BgpFamily = 'ipv4Unicast' | 'ipv6Unicast';
-
-/** Capabilities of an OPEN, as booleans (the codec maps "no multiprotocol capability" to IPv4). */
-export interface BgpCapabilities {
-  readonly fourOctetAs: boolean;
-  readonly ipv4Unicast: boolean;
-  readonly ipv6Unicast: boolean;
-  readonly routeRefresh: boolean;
-  readonly gracefulRestart: boolean;
-}
-
-/** An OPEN, decoded. `asn` is the effective ASN (the four-octet capability's when present). */
-export interface BgpOpenSummary {
-  readonly asn: number;
-  /** Seconds, as on the wire. */
-  readonly holdTime: number;
-  readonly routerId: string;
-  readonly capabilities: BgpCapabilities;
-}
-
-export interface BgpNotificationSummary {
-  readonly code: number;
-  readonly subcode: number;
-  readonly data?: Uint8Array | undefined;
-}
-
-/** NOTIFICATION codes and subcodes the machine sends (RFC 4271 §4.5, RFC 6608, RFC 9384). */
-export const NOTIFICATION = {
-  holdTimerExpired: { code: 4, subcode: 0 },
-  open: { badPeerAs: 2, badBgpIdentifier: 3, unacceptableHoldTime: 6, noCommonFamily: 7 },
-  fsmError: { openSent: 1, openConfirm: 2, established: 3 },
-  administrativeShutdown: { code: 6, subcode: 2 },
-  bfdDown: { code: 6, subcode: 10 },
-} as const;
-const OPEN_MESSAGE_ERROR = 2;
-const FSM_ERROR = 5;
-
-/** The hold time while waiting for the peer's OPEN (RFC 4271 §8.2.2 suggests 4 minutes). */
-export const OPEN_HOLD_TIME_MS = 240_000;
-
-/** Idle hold (restart delay after a drop): doubles per drop up to the cap, reset once stable. */
-export interface IdleHoldSettings {
-  readonly initialMs: number;
-  readonly maxMs: number;
-  /** Established this long without a drop: the next drop waits `initialMs` again. */
-  readonly stableMs: number;
-}
-export const DEFAULT_IDLE_HOLD: IdleHoldSettings = { initialMs: 1_000, maxMs: 60_000, stableMs: 60_000 };
-/** GoBGP's default; FRR and BIRD wait 120 s, too long for a load balancer's routes. */
-export const DEFAULT_CONNECT_RETRY_MS = 5_000;
-
-export interface BgpSessionInput {
-  readonly localAsn: number;
-  /** The peer's ASN, or any internal (= local) / external (≠ local) one: BGPPeer dynamicASN. */
-  readonly peerAsn: number | 'internal' | 'external';
-  readonly routerId: string;
-  /** 0, or at least 3 s (validated by the config); 0 disables hold timer and keepalives. */
-  readonly holdTimeMs: number;
-  readonly keepaliveTimeMs: number;
-  /** BGPPeer connectTime. */
-  readonly connectRetryMs?: number;
-  /** Wait for the peer to connect instead of dialing it (default false: Herald dials, like MetalLB). */
-  readonly passive?: boolean;
-  readonly families?: readonly BgpFamily[];
-  readonly gracefulRestart?: boolean;
-  readonly idleHold?: IdleHoldSettings;
-  /**
-   * RFC 4271 §10 jitter in [0.75, 1], applied to the connect-retry, keepalive and idle-hold
-   * delays. The actor draws one per session so that speakers restarted together spread out.
-   */
-  readonly jitter?: number;
-}
-
-export interface BgpSessionSettings {
-  readonly localAsn: number;
-  readonly peerAsn: number | 'internal' | 'external';
-  readonly routerId: string;
-  readonly holdTimeMs: number;
-  readonly keepaliveTimeMs: number;
-  readonly connectRetryMs: number;
-  readonly passive: boolean;
-  readonly families: readonly BgpFamily[];
-  readonly gracefulRestart: boolean;
-  readonly idleHold: IdleHoldSettings;
-  readonly jitter: number;
-}
-
-/** What both sides agreed on, from our settings and the peer's OPEN. */
-export interface BgpNegotiated {
-  readonly peerAsn: number;
-  readonly peerRouterId: string;
-  /** min(local, remote); 0 = no hold timer and no keepalives. */
-  readonly holdTimeMs: number;
-  readonly keepaliveTimeMs: number;
-  readonly fourOctetAs: boolean;
-  readonly families: readonly BgpFamily[];
-  readonly routeRefresh: boolean;
-  readonly gracefulRestart: boolean;
-}
-
-export type OpenVerdict =
-  | { readonly ok: true; readonly negotiated: BgpNegotiated }
-  | { readonly ok: false; readonly reason: OpenRejection; readonly subcode: number };
-
-const reject = (reason: OpenRejection): OpenVerdict => ({
-  ok: false,
-  reason,
-  subcode: NOTIFICATION.open[reason],
-});
-
-/** Checks the peer's OPEN against our settings (RFC 4271 §6.2, RFC 6286) and negotiates. */
-export function negotiate(settings: BgpSessionSettings, open: BgpOpenSummary): OpenVerdict {
-  const { peerAsn, localAsn } = settings;
-  const asnMatches =
-    peerAsn === 'internal'
-      ? open.asn === localAsn
-      : peerAsn === 'external'
-        ? open.asn !== localAsn
-        : open.asn === peerAsn;
-  if (!asnMatches) return reject('badPeerAs');
-  if (open.holdTime === 1 || open.holdTime === 2) return reject('unacceptableHoldTime');
-  const remoteId = parseIp(open.routerId);
-  const localId = parseIp(settings.routerId);
-  // Zero is never valid; the same ID as ours only across an AS boundary (RFC 6286; FRR agrees).
-  if (remoteId?.family !== 4 || remoteId.value === 0n) return reject('badBgpIdentifier');
-  if (open.asn === localAsn && localId !== undefined && sameIp(remoteId, localId))
-    return reject('badBgpIdentifier');
-  const families = settings.families.filter((family) => open.capabilities[family]);
-  if (families.length === 0) return reject('noCommonFamily');
-  const holdTimeMs = Math.min(settings.holdTimeMs, open.holdTime * 1000);
-  // FRR's rule: the configured keepalive unless it exceeds a third of the negotiated hold time.
-  const keepaliveTimeMs =
-    holdTimeMs === 0
-      ? 0
-      : settings.keepaliveTimeMs > 0
-        ? Math.min(settings.keepaliveTimeMs, Math.floor(holdTimeMs / 3))
-        : Math.floor(holdTimeMs / 3);
-  return {
-    ok: true,
-    negotiated: {
-      peerAsn: open.asn,
-      peerRouterId: open.routerId,
-      holdTimeMs,
-      keepaliveTimeMs,
-      fourOctetAs: open.capabilities.fourOctetAs,
-      families,
-      routeRefresh: open.capabilities.routeRefresh,
-      gracefulRestart: settings.gracefulRestart && open.capabilities.gracefulRestart,
-    },
-  };
-}
-
-/** The delay before restarting after `drops` drops in a row (jitter applied by the machine). */
-export function idleHoldMs(idleHold: IdleHoldSettings, drops: number): number {
-  if (drops <= 0) return 0;
-  return Math.min(idleHold.maxMs, idleHold.initialMs * 2 ** (drops - 1));
 }
 
 export interface BgpSessionCounters {
@@ -251,9 +106,6 @@ export type BgpSessionEvent =
   | { type: 'bgp.updateSent'; count: number }
   | { type: 'bfd.down' };
 
-/** The OPEN we send. */
-export type LocalOpen = BgpOpenSummary;
-
 type Args = { context: BgpSessionContext; event: BgpSessionEvent };
 type CounterName = keyof BgpSessionCounters;
 const bump = (counters: BgpSessionCounters, name: CounterName, by = 1) => ({
@@ -275,7 +127,7 @@ export const bgpSessionMachine = setup({
     openTcp: () => undefined,
     /** Close the connection after what was sent is written; later events from it are dropped. */
     closeTcp: () => undefined,
-    sendOpen: (_, _params: LocalOpen) => undefined,
+    sendOpen: (_, _params: BgpOpenSummary) => undefined,
     sendKeepalive: () => undefined,
     sendNotification: (_, _params: BgpNotificationSummary) => undefined,
     /** Entering Established, before sendRoutes. */
@@ -380,7 +232,7 @@ export const bgpSessionMachine = setup({
         // the connect-retry timer, as RFC 1771 and most implementations do.
         'tcp.failed': { target: 'active', actions: ['closeTcp', ...go('active', 'tcpFailed')] },
         'tcp.closed': { target: 'active', actions: ['closeTcp', ...go('active', 'tcpClosed')] },
-        'bgp.stop': stopWithoutNotification(),
+        'bgp.stop': stop(),
       },
     },
     active: {
@@ -399,7 +251,7 @@ export const bgpSessionMachine = setup({
         'tcp.connected': { target: 'openSent', actions: go('openSent', 'tcpConnected') },
         'tcp.failed': drop('tcpFailed'),
         'tcp.closed': drop('tcpClosed'),
-        'bgp.stop': stopWithoutNotification(),
+        'bgp.stop': stop(),
       },
     },
     openSent: {
@@ -408,7 +260,7 @@ export const bgpSessionMachine = setup({
           type: 'sendOpen',
           params: ({ context }: { context: BgpSessionContext }) => localOpen(context.settings),
         },
-        { type: 'count', params: { counter: 'opensSent' } },
+        count('opensSent'),
       ],
       after: { openHold: drop('holdTimerExpired', NOTIFICATION.holdTimerExpired) },
       on: {
@@ -416,15 +268,15 @@ export const bgpSessionMachine = setup({
           {
             guard: 'openRejected',
             target: '#bgpSession.idle.holding',
-            actions: [{ type: 'count', params: { counter: 'opensReceived' } }, ...rejectOpen()],
+            actions: [count('opensReceived'), ...rejectOpen().actions],
           },
           {
             target: 'openConfirm',
             actions: [
-              { type: 'count', params: { counter: 'opensReceived' } },
+              count('opensReceived'),
               'takeNegotiated',
               'sendKeepalive',
-              { type: 'count', params: { counter: 'keepalivesSent' } },
+              count('keepalivesSent'),
               ...go('openConfirm', 'openAccepted'),
             ],
           },
@@ -442,10 +294,7 @@ export const bgpSessionMachine = setup({
       on: {
         'bgp.keepalive': {
           target: 'established',
-          actions: [
-            { type: 'count', params: { counter: 'keepalivesReceived' } },
-            ...go('established', 'keepaliveReceived'),
-          ],
+          actions: [count('keepalivesReceived'), ...go('established', 'keepaliveReceived')],
         },
         'bgp.open': unexpected(NOTIFICATION.fsmError.openConfirm),
         'tcp.closed': drop('tcpClosed'),
@@ -461,7 +310,7 @@ export const bgpSessionMachine = setup({
           params: ({ context }: { context: BgpSessionContext }) => negotiatedOf(context),
         },
         'sendRoutes',
-        { type: 'count', params: { counter: 'established' } },
+        count('established'),
       ],
       states: {
         hold: holdTimerRegion(true),
@@ -482,71 +331,49 @@ export const bgpSessionMachine = setup({
         'bfd.down': down(drop('bfdDown', NOTIFICATION.bfdDown)),
         'bgp.notification': down(notificationReceived()),
         'bgp.decodeError': down(decodeError()),
-        'bgp.stop': down(stopWithNotification()),
+        'bgp.stop': down(stop(NOTIFICATION.administrativeShutdown)),
       },
     },
   },
 });
-
-function settingsOf(input: BgpSessionInput): BgpSessionSettings {
-  return {
-    localAsn: input.localAsn,
-    peerAsn: input.peerAsn,
-    routerId: input.routerId,
-    holdTimeMs: input.holdTimeMs,
-    keepaliveTimeMs: input.keepaliveTimeMs,
-    connectRetryMs: input.connectRetryMs ?? DEFAULT_CONNECT_RETRY_MS,
-    passive: input.passive ?? false,
-    families: input.families ?? ['ipv4Unicast', 'ipv6Unicast'],
-    gracefulRestart: input.gracefulRestart ?? false,
-    idleHold: input.idleHold ?? DEFAULT_IDLE_HOLD,
-    jitter: Math.min(1, Math.max(0.75, input.jitter ?? 1)),
-  };
-}
-
-/** The OPEN we send: we always offer four-octet ASNs and route refresh. */
-export function localOpen(settings: BgpSessionSettings): LocalOpen {
-  return {
-    asn: settings.localAsn,
-    holdTime: Math.floor(settings.holdTimeMs / 1000),
-    routerId: settings.routerId,
-    capabilities: {
-      fourOctetAs: true,
-      ipv4Unicast: settings.families.includes('ipv4Unicast'),
-      ipv6Unicast: settings.families.includes('ipv6Unicast'),
-      routeRefresh: true,
-      gracefulRestart: settings.gracefulRestart,
-    },
-  };
-}
 
 function negotiatedOf(context: BgpSessionContext): BgpNegotiated {
   if (context.negotiated === undefined) throw new Error('Established without a negotiated OPEN');
   return context.negotiated;
 }
 
+type Reason = BgpSessionReason | ((args: Args) => BgpSessionReason);
+type Notification = BgpNotificationSummary | ((args: Args) => BgpNotificationSummary);
+
+function count(counter: CounterName) {
+  return { type: 'count', params: { counter } } as const;
+}
+
 /** Records the transition and publishes it: the last actions of every transition. */
-function go(to: BgpSessionStateValue, reason: BgpSessionReason) {
+function go(to: BgpSessionStateValue, reason: Reason) {
   return [
-    { type: 'record', params: { to, reason } },
+    {
+      type: 'record',
+      params: (args: Args) => ({ to, reason: typeof reason === 'function' ? reason(args) : reason }),
+    },
     { type: 'notifyTransition', params: ({ context }: Args) => context.lastTransition },
   ] as const;
 }
 
+function send(notification: Notification) {
+  return [
+    { type: 'sendNotification', params: notification },
+    { type: 'recordSent', params: notification },
+    count('notificationsSent'),
+  ] as const;
+}
+
 /** Notify (optionally), close, count the drop and wait in Idle before restarting. */
-function drop(reason: BgpSessionReason, notification?: BgpNotificationSummary) {
+function drop(reason: Reason, notification?: Notification) {
   return {
     target: '#bgpSession.idle.holding',
     actions: [...(notification ? send(notification) : []), 'closeTcp', 'addDrop', ...go('idle', reason)],
   } as const;
-}
-
-function send(notification: BgpNotificationSummary) {
-  return [
-    { type: 'sendNotification', params: notification },
-    { type: 'recordSent', params: notification },
-    { type: 'count', params: { counter: 'notificationsSent' } },
-  ] as const;
 }
 
 /** Leaving Established: the same transition, plus sessionDown with its reason. */
@@ -556,35 +383,21 @@ function down<T extends { target: string; actions: readonly unknown[] }>(transit
     actions: [
       ...transition.actions,
       { type: 'sessionDown', params: ({ context }: Args) => ({ reason: context.lastTransition.reason }) },
-      { type: 'count', params: { counter: 'dropped' } },
+      count('dropped'),
     ],
   } as const;
 }
 
+/** The peer's OPEN failed a check: OPEN Message Error with the check's subcode. */
 function rejectOpen() {
-  return [
-    {
-      type: 'sendNotification',
-      params: (args: Args) => openErrorOf(verdictOf(args)),
-    },
-    { type: 'recordSent', params: (args: Args) => openErrorOf(verdictOf(args)) },
-    { type: 'count', params: { counter: 'notificationsSent' } },
-    'closeTcp',
-    'addDrop',
-    {
-      type: 'record',
-      params: (args: Args) => {
-        const verdict = verdictOf(args);
-        const reason: BgpSessionReason = verdict?.ok === false ? verdict.reason : 'badPeerAs';
-        return { to: 'idle' as const, reason };
-      },
-    },
-    { type: 'notifyTransition', params: ({ context }: Args) => context.lastTransition },
-  ] as const;
-}
-
-function openErrorOf(verdict: OpenVerdict | undefined): BgpNotificationSummary {
-  return { code: OPEN_MESSAGE_ERROR, subcode: verdict?.ok === false ? verdict.subcode : 0 };
+  const rejection = (args: Args) => {
+    const verdict = verdictOf(args);
+    return verdict?.ok === false ? verdict : { reason: 'badPeerAs' as const, subcode: 0 };
+  };
+  return drop(
+    (args) => rejection(args).reason,
+    (args) => ({ code: OPEN_MESSAGE_ERROR, subcode: rejection(args).subcode }),
+  );
 }
 
 /** A message the state does not expect: FSM Error with the state's subcode (RFC 6608). */
@@ -594,49 +407,24 @@ function unexpected(subcode: number) {
 
 /** The peer sent a NOTIFICATION: it closes the connection; nothing is sent back. */
 function notificationReceived() {
-  return {
-    target: '#bgpSession.idle.holding',
-    actions: [
-      { type: 'count', params: { counter: 'notificationsReceived' } },
-      'recordReceived',
-      'closeTcp',
-      'addDrop',
-      ...go('idle', 'notificationReceived'),
-    ],
-  } as const;
+  const { target, actions } = drop('notificationReceived');
+  return { target, actions: [count('notificationsReceived'), 'recordReceived', ...actions] } as const;
 }
 
 /** A message failed to decode: answer with the NOTIFICATION the codec chose. */
 function decodeError() {
-  const params = ({ event }: Args): BgpNotificationSummary =>
+  return drop('decodeError', ({ event }) =>
     event.type === 'bgp.decodeError'
       ? { code: event.code, subcode: event.subcode, data: event.data }
-      : { code: 0, subcode: 0 };
-  return {
-    target: '#bgpSession.idle.holding',
-    actions: [
-      { type: 'sendNotification', params },
-      { type: 'recordSent', params },
-      { type: 'count', params: { counter: 'notificationsSent' } },
-      'closeTcp',
-      'addDrop',
-      ...go('idle', 'decodeError'),
-    ],
-  } as const;
+      : { code: 0, subcode: 0 },
+  );
 }
 
-function stopWithoutNotification() {
-  return {
-    target: '#bgpSession.idle.stopped',
-    actions: ['closeTcp', 'forgetDrops', ...go('idle', 'stopped')],
-  } as const;
-}
-
-function stopWithNotification() {
+function stop(notification?: BgpNotificationSummary) {
   return {
     target: '#bgpSession.idle.stopped',
     actions: [
-      ...send(NOTIFICATION.administrativeShutdown),
+      ...(notification ? send(notification) : []),
       'closeTcp',
       'forgetDrops',
       ...go('idle', 'stopped'),
@@ -651,7 +439,7 @@ function commonWhileConnected(fsmSubcode: number) {
     'bgp.routeRefresh': unexpected(fsmSubcode),
     'bgp.notification': notificationReceived(),
     'bgp.decodeError': decodeError(),
-    'bgp.stop': stopWithNotification(),
+    'bgp.stop': stop(NOTIFICATION.administrativeShutdown),
   } as const;
 }
 
@@ -660,7 +448,6 @@ function commonWhileConnected(fsmSubcode: number) {
  * restarts it; in OpenConfirm the first KEEPALIVE leaves the state instead.
  */
 function holdTimerRegion(established: boolean) {
-  const count = (counter: CounterName) => ({ type: 'count', params: { counter } }) as const;
   const restart = (counter: CounterName) =>
     ({ target: 'running', reenter: true, actions: [count(counter)] }) as const;
   const expired = drop('holdTimerExpired', NOTIFICATION.holdTimerExpired);
@@ -699,7 +486,7 @@ function keepaliveTimerRegion(established: boolean) {
           keepaliveTime: {
             target: 'running',
             reenter: true,
-            actions: ['sendKeepalive', { type: 'count', params: { counter: 'keepalivesSent' } }],
+            actions: ['sendKeepalive', count('keepalivesSent')],
           },
         },
         on: established

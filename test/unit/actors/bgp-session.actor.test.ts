@@ -9,12 +9,8 @@ import {
   plainBgpCodec,
   type PlainBgpMessage,
 } from '../../../src/actors/bgp-session.actor.js';
-import type {
-  BgpNegotiated,
-  BgpSessionInput,
-  BgpSessionReason,
-  BgpSessionTransition,
-} from '../../../src/machines/bgp-session.machine.js';
+import type { BgpSessionReason, BgpSessionTransition } from '../../../src/machines/bgp-session.machine.js';
+import type { BgpNegotiated, BgpSessionInput } from '../../../src/machines/bgp-session.params.js';
 import type { BgpConnection, BgpConnectionHandlers, BgpTransport } from '../../../src/ports/bgp-transport.js';
 import type { Clock } from '../../../src/ports/clock.js';
 

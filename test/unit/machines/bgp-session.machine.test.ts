@@ -7,14 +7,16 @@ import fc from 'fast-check';
 import { createActor, initialTransition, SimulatedClock, transition, type SnapshotFrom } from 'xstate';
 import {
   bgpSessionMachine,
+  type BgpSessionEvent,
+  type BgpSessionStateValue,
+} from '../../../src/machines/bgp-session.machine.js';
+import {
   idleHoldMs,
   negotiate,
   NOTIFICATION,
   type BgpOpenSummary,
-  type BgpSessionEvent,
   type BgpSessionInput,
-  type BgpSessionStateValue,
-} from '../../../src/machines/bgp-session.machine.js';
+} from '../../../src/machines/bgp-session.params.js';
 
 const INPUT: BgpSessionInput = {
   localAsn: 64512,
