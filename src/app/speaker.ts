@@ -27,6 +27,9 @@ import { machineCharts } from './charts.js';
 import { createMembership } from './membership.js';
 import { systemClock } from './system-clock.js';
 
+/** How long a speaker whose join found nobody waits for a member before electing alone. */
+const JOIN_GRACE_MS = 2000;
+
 export interface SpeakerOptions {
   readonly node: string;
   readonly configDir: string;
@@ -136,8 +139,7 @@ export class StandaloneSpeaker {
     await this.reload();
     this.stops.push(watchDirectory(this.options.configDir, () => void this.reload()));
     await this.membership.start();
-    this.joinAttempted = true;
-    this.publishView();
+    this.settleJoin();
     const charts = machineCharts();
     for (const listen of this.options.httpListen) {
       const server = await startDebugServer(listen, {
@@ -151,6 +153,32 @@ export class StandaloneSpeaker {
       this.stops.push(() => stopDebugServer(server));
     }
     log.info({ component: 'speaker', event: 'started' });
+  }
+
+  /**
+   * Elect once the cluster is known: at once when the join attempt found a member (or there was
+   * nobody to join), else at the first member discovered or after JOIN_GRACE_MS — the seeds may
+   * be slow to answer, or this may really be the first node.
+   */
+  private settleJoin(): void {
+    const membership = this.membership;
+    if (!membership) return;
+    const settle = () => {
+      if (this.joinAttempted) return;
+      this.joinAttempted = true;
+      clearTimeout(timer);
+      stopWaiting();
+      this.publishView();
+    };
+    const timer = setTimeout(settle, JOIN_GRACE_MS);
+    const stopWaiting = membership.onChange(settle);
+    this.stops.push(() => {
+      clearTimeout(timer);
+      stopWaiting();
+    });
+    if (membership.joined()) settle();
+    else
+      this.options.log.info({ component: 'membership', event: 'waitingForMembers', graceMs: JOIN_GRACE_MS });
   }
 
   /** /readyz: config loaded, gossip joined, every responder socket open. */
