@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
+import { main } from '../../src/cli/main.js';
 import { buildCrds } from '../../src/core/config/crd/index.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -40,6 +41,8 @@ interface Container {
   ports?: { containerPort: number; protocol: string }[];
   securityContext?: { capabilities?: { add?: string[] } };
   volumeMounts?: { name: string; mountPath: string }[];
+  livenessProbe?: { httpGet?: { path: string } };
+  readinessProbe?: { httpGet?: { path: string } };
 }
 interface PodSpec {
   hostNetwork?: boolean;
@@ -93,6 +96,17 @@ describe('deploy/ manifests', () => {
     const mount = c.volumeMounts?.find((m) => keyFile?.startsWith(`${m.mountPath}/`));
     assert.equal(pod.volumes?.find((v) => v.name === mount?.name)?.secret?.secretName, 'memberlist');
     assert.ok(pod.tolerations?.some((t) => t.key === 'node-role.kubernetes.io/control-plane'));
+  });
+
+  it("the speaker's probes use /healthz and /readyz, and every flag it passes is one `herald speaker` has", async () => {
+    const c = (find('DaemonSet', 'speaker') as Workload | undefined)?.spec.template.spec.containers[0];
+    assert.ok(c, 'no speaker container');
+    assert.equal(c.livenessProbe?.httpGet?.path, '/healthz');
+    assert.equal(c.readinessProbe?.httpGet?.path, '/readyz');
+    const help: string[] = [];
+    await main(['speaker', '--help'], { out: (t) => help.push(t), err: () => undefined });
+    for (const flag of c.args.filter((a) => a.startsWith('--')).map((a) => a.split('=')[0] ?? a))
+      assert.ok(help.join('').includes(`${flag} `), `herald speaker has no ${flag}`);
   });
 
   it('the controller Deployment runs `herald controller` with metrics on 7472', () => {
