@@ -83,7 +83,7 @@ export class BgpSessionActor<M> {
 
   /** Starts the machine and the session (Idle → Connect, or Active when passive). */
   start(): void {
-    if (this.actor) return;
+    if (this.running()) return;
     const jitter = this.input.jitter ?? 0.75 + 0.25 * (this.deps.random ?? Math.random)();
     const actor = createActor(this.machine(), { clock: this.deps.clock, input: { ...this.input, jitter } });
     actor.subscribe({ error: (error) => this.deps.onError?.(error) });
@@ -92,19 +92,19 @@ export class BgpSessionActor<M> {
     actor.send({ type: 'bgp.start' });
   }
 
-  /** Ends the session (a Cease NOTIFICATION when connected) and the machine. */
+  /** Ends the session (a Cease NOTIFICATION when connected) and the machine; its last state,
+   * counters and reasons stay readable. */
   stop(): void {
-    const actor = this.actor;
+    const actor = this.running();
     if (!actor) return;
     actor.send({ type: 'bgp.stop' });
     actor.stop();
-    this.actor = undefined;
     this.closeConnection();
   }
 
   /** BFD declared the path to the peer down. */
   bfdDown(): void {
-    this.actor?.send({ type: 'bfd.down' });
+    this.running()?.send({ type: 'bfd.down' });
   }
 
   /**
@@ -118,13 +118,16 @@ export class BgpSessionActor<M> {
   }
 
   state(): BgpSessionStateValue | 'notStarted' {
-    const snapshot = this.actor?.getSnapshot();
-    return snapshot ? snapshot.context.lastTransition.to : 'notStarted';
+    return this.actor?.getSnapshot().context.lastTransition.to ?? 'notStarted';
   }
 
   /** Counters, negotiated parameters, last transition and NOTIFICATION, for metrics and status. */
   context(): BgpSessionContext | undefined {
     return this.actor?.getSnapshot().context;
+  }
+
+  private running(): SessionActorRef | undefined {
+    return this.actor?.getSnapshot().status === 'active' ? this.actor : undefined;
   }
 
   private machine() {
@@ -148,7 +151,7 @@ export class BgpSessionActor<M> {
     for (const message of messages) this.connection?.send(message);
     // Queued behind the current event when called from an action: the machine counts the
     // UPDATEs and restarts its keepalive timer.
-    if (messages.length > 0) this.actor?.send({ type: 'bgp.updateSent', count: messages.length });
+    if (messages.length > 0) this.running()?.send({ type: 'bgp.updateSent', count: messages.length });
   }
 
   private openConnection(): void {
@@ -156,7 +159,7 @@ export class BgpSessionActor<M> {
     const attempt = {};
     this.attempt = attempt;
     const deliver = (event: BgpSessionEvent) => {
-      if (this.attempt === attempt) this.actor?.send(event);
+      if (this.attempt === attempt) this.running()?.send(event);
     };
     let up = false;
     this.connection = this.deps.transport.connect({

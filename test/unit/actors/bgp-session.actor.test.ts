@@ -224,7 +224,7 @@ describe('bgp session actor (memory link, simulated clock)', () => {
     p.dialer.actor.start();
     p.advance(50);
     p.dialer.actor.stop();
-    assert.equal(p.dialer.actor.state(), 'notStarted');
+    assert.equal(p.dialer.actor.state(), 'idle');
     assert.deepEqual(p.dialer.transitions.at(-1), { from: 'established', to: 'idle', reason: 'stopped' });
     assert.deepEqual(
       p.dialer.downs.map((d) => d.reason),
@@ -249,6 +249,13 @@ describe('bgp session actor (memory link, simulated clock)', () => {
     );
     p.advance(1000);
     assert.equal(p.listener.actor.state(), 'active', 'passive: listening again after the idle hold');
+    p.advance(60_000);
+    assert.equal(p.dialer.actor.state(), 'idle', 'the stopped speaker stays down');
+    assert.equal(p.dialer.actor.context()?.counters.notificationsSent, 1);
+    p.dialer.actor.start();
+    p.advance(50);
+    assert.equal(p.dialer.actor.state(), 'established', 'and comes back when started again');
+    assert.equal(p.listener.actor.state(), 'established');
   });
 
   it('a cut cable: the receive-side hold timer takes each session down after the negotiated hold time', () => {
