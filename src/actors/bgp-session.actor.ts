@@ -2,7 +2,7 @@
 // BgpTransport (the TCP connection), a BgpMessageCodec (what messages mean) and the route table,
 // on an injected clock. Generic in the message type M: plain decoded objects (`plainBgpCodec`)
 // until the wire codec is plugged in through the same interface.
-import { createActor, type Actor } from 'xstate';
+import { createActor, type Actor, type InspectionEvent } from 'xstate';
 import {
   bgpSessionMachine,
   type BgpSessionContext,
@@ -66,6 +66,9 @@ export interface BgpSessionDeps<M> {
   readonly onDown?: (reason: BgpSessionReason) => void;
   /** The machine failed (a bug): the session is dead until restarted. */
   readonly onError?: (error: unknown) => void;
+  /** Names the actor for the state board (`bgp:<peer>`) and lets the board inspect it. */
+  readonly id?: string;
+  readonly inspect?: (event: InspectionEvent) => void;
 }
 
 type SessionActorRef = Actor<typeof bgpSessionMachine>;
@@ -85,7 +88,12 @@ export class BgpSessionActor<M> {
   start(): void {
     if (this.running()) return;
     const jitter = this.input.jitter ?? 0.75 + 0.25 * (this.deps.random ?? Math.random)();
-    const actor = createActor(this.machine(), { clock: this.deps.clock, input: { ...this.input, jitter } });
+    const actor = createActor(this.machine(), {
+      clock: this.deps.clock,
+      input: { ...this.input, jitter },
+      ...(this.deps.id ? { id: this.deps.id } : {}),
+      ...(this.deps.inspect ? { inspect: this.deps.inspect } : {}),
+    });
     actor.subscribe({ error: (error) => this.deps.onError?.(error) });
     this.actor = actor;
     actor.start();
