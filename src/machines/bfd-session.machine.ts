@@ -6,7 +6,7 @@
 // transition, re-armed by every accepted packet; the periodic transmit timer, with its 75–100 %
 // jitter, is the actor's: it sends `bfd.transmit.due` and the machine answers with the packet.
 // See docs/design/0004-bfd.md.
-import { assign, setup } from 'xstate';
+import { assign, enqueueActions, setup } from 'xstate';
 import { BfdDiagnostic, diagnosticName } from '../core/bfd/diagnostic.js';
 import type { BfdControlPacket, BfdState } from '../core/bfd/packet.js';
 import {
@@ -82,6 +82,31 @@ export interface BfdSessionDownParams {
 
 type Ctx = { context: BfdSessionContext; event: BfdSessionEvent };
 type Move = { to: BfdSessionStateValue; reason: BfdTransitionReason };
+type InState = { state: BfdSessionStateValue };
+
+/** The named effects the conditional actions enqueue. */
+type Effect =
+  | { type: 'startTransmitting'; params: BfdTransmission }
+  | { type: 'updateTransmitInterval'; params: BfdTransmission }
+  | { type: 'stopTransmitting'; params: { reason: BfdSilenceReason } }
+  | { type: 'sendControlPacket'; params: { packet: BfdControlPacket } }
+  | { type: 'packetDropped'; params: { reason: BfdDropReason } };
+
+/** enqueueActions typed with the effects it may enqueue: inside setup() XState cannot infer them
+ * (the action map would refer to itself). */
+type Conditional<P extends object | undefined> = typeof enqueueActions<
+  BfdSessionContext,
+  BfdSessionEvent,
+  P,
+  BfdSessionEvent,
+  never,
+  Effect,
+  never,
+  never,
+  never
+>;
+const conditional = <P extends object | undefined>(collect: Parameters<Conditional<P>>[0]) =>
+  (enqueueActions as Conditional<P>)(collect);
 
 const received = (event: BfdSessionEvent) => (event.type === 'bfd.packet.received' ? event : undefined);
 const RECEIVED_REASON = {
@@ -91,7 +116,7 @@ const RECEIVED_REASON = {
   up: 'receivedUp',
 } as const satisfies Record<BfdState, BfdTransitionReason>;
 
-const bfd = setup({
+export const bfdSessionMachine = setup({
   types: {
     context: {} as BfdSessionContext,
     events: {} as BfdSessionEvent,
@@ -130,6 +155,47 @@ const bfd = setup({
           }
         : {},
     ),
+    /** Drops what the session refuses (§6.8.6: TTL, discriminator), counted by the actor. */
+    drop: conditional<undefined>(({ context, event, enqueue }) => {
+      const e = received(event);
+      const reason = e && dropReason(context, e.packet, e.ttl);
+      if (!reason) return;
+      enqueue.assign({ lastDrop: reason });
+      enqueue({ type: 'packetDropped', params: { reason } });
+    }),
+    /** After any change in `state`: the poll sequence, the detection time, and the periodic
+     * timer the actor runs (started, changed or stopped only when it differs from what it runs). */
+    settle: conditional<InState>(({ context, enqueue }, { state }) => {
+      const vars = { ...context, poll: settledPoll(context, state === 'up') };
+      const periodic = periodicTransmission(vars, state);
+      const next =
+        'intervalUs' in periodic
+          ? { intervalUs: periodic.intervalUs, detectMultiplier: vars.detectMultiplier }
+          : undefined;
+      enqueue.assign({
+        poll: vars.poll,
+        detectionTimeUs: sessionDetectionTimeUs(vars, state),
+        transmission: next,
+      });
+      const before = context.transmission;
+      if (next && !before) enqueue({ type: 'startTransmitting', params: next });
+      else if (next && before && !sameTransmission(next, before))
+        enqueue({ type: 'updateTransmitInterval', params: next });
+      else if (!next && before && 'silent' in periodic)
+        enqueue({ type: 'stopTransmitting', params: { reason: periodic.silent } });
+    }),
+    /** §6.8.6/§6.8.7: a Poll is answered at once with a Final; otherwise a changed state is sent
+     * at once (a SHOULD), when we may transmit at all. */
+    answer: conditional<InState & { changed: boolean }>(({ context, event, enqueue }, { state, changed }) => {
+      const polled = received(event)?.packet.poll ?? false;
+      if (polled || (changed && context.transmission))
+        enqueue({ type: 'sendControlPacket', params: { packet: controlPacketFor(context, state, polled) } });
+    }),
+    /** The actor's periodic timer fired: the packet of the moment, with P during a poll. */
+    transmit: conditional<InState>(({ context, enqueue }, { state }) => {
+      if (context.transmission)
+        enqueue({ type: 'sendControlPacket', params: { packet: controlPacketFor(context, state, false) } });
+    }),
   },
   guards: {
     dropped: ({ context, event }) => {
@@ -145,57 +211,7 @@ const bfd = setup({
   delays: {
     detectionTime: ({ context }) => context.detectionTimeUs / 1000,
   },
-});
-
-/** Drops what the session refuses (§6.8.6: TTL, discriminator), counted by the actor. */
-const drop = bfd.enqueueActions(({ context, event, enqueue }) => {
-  const e = received(event);
-  const reason = e && dropReason(context, e.packet, e.ttl);
-  if (!reason) return;
-  enqueue.assign({ lastDrop: reason });
-  enqueue({ type: 'packetDropped', params: { reason } });
-});
-
-/** After any change in `state`: the poll sequence, the detection time, and the periodic timer
- * the actor runs (started, changed or stopped only when it differs from what it runs). */
-const settle = (state: BfdSessionStateValue) =>
-  bfd.enqueueActions(({ context, enqueue }) => {
-    const vars = { ...context, poll: settledPoll(context, state === 'up') };
-    const periodic = periodicTransmission(vars, state);
-    const next =
-      'intervalUs' in periodic
-        ? { intervalUs: periodic.intervalUs, detectMultiplier: vars.detectMultiplier }
-        : undefined;
-    enqueue.assign({
-      poll: vars.poll,
-      detectionTimeUs: sessionDetectionTimeUs(vars, state),
-      transmission: next,
-    });
-    const before = context.transmission;
-    if (next && !before) enqueue({ type: 'startTransmitting', params: next });
-    else if (next && before && !sameTransmission(next, before))
-      enqueue({ type: 'updateTransmitInterval', params: next });
-    else if (!next && before && 'silent' in periodic)
-      enqueue({ type: 'stopTransmitting', params: { reason: periodic.silent } });
-  });
-
-/** §6.8.6/§6.8.7: a Poll is answered at once with a Final; otherwise a changed state is sent at
- * once (a SHOULD), when we may transmit at all. */
-const answer = (state: BfdSessionStateValue, changed: boolean) =>
-  bfd.enqueueActions(({ context, event, enqueue }) => {
-    const polled = received(event)?.packet.poll ?? false;
-    if (polled || (changed && context.transmission))
-      enqueue({ type: 'sendControlPacket', params: { packet: controlPacketFor(context, state, polled) } });
-  });
-
-/** The actor's periodic timer fired: the packet of the moment, with P during a poll. */
-const transmit = (state: BfdSessionStateValue) =>
-  bfd.enqueueActions(({ context, enqueue }) => {
-    if (context.transmission)
-      enqueue({ type: 'sendControlPacket', params: { packet: controlPacketFor(context, state, false) } });
-  });
-
-export const bfdSessionMachine = bfd.createMachine({
+}).createMachine({
   id: 'bfd-session',
   context: ({ input }) => ({
     ...initialVariables(input),
@@ -212,7 +228,7 @@ export const bfdSessionMachine = bfd.createMachine({
       on: {
         // §6.8.6: the remote's variables are still taken, then the packet is discarded.
         'bfd.packet.received': [
-          { guard: 'dropped', actions: drop },
+          { guard: 'dropped', actions: 'drop' },
           { actions: ['takePacket', settle('adminDown')] },
         ],
         'bfd.admin.up': { target: 'down', actions: move('down', 'adminUp') },
@@ -230,7 +246,7 @@ export const bfdSessionMachine = bfd.createMachine({
       },
       on: {
         'bfd.packet.received': [
-          { guard: 'dropped', actions: drop },
+          { guard: 'dropped', actions: 'drop' },
           { guard: remoteSays('down'), target: 'init', actions: receive('init') },
           {
             guard: remoteSays('init'),
@@ -249,7 +265,7 @@ export const bfdSessionMachine = bfd.createMachine({
       after: { detectionTime: { target: 'down', actions: expire() } },
       on: {
         'bfd.packet.received': [
-          { guard: 'dropped', actions: drop },
+          { guard: 'dropped', actions: 'drop' },
           { guard: remoteSays('adminDown'), target: 'down', actions: receive('down', signaledDown()) },
           {
             guard: remoteSays('init', 'up'),
@@ -268,7 +284,7 @@ export const bfdSessionMachine = bfd.createMachine({
       after: { detectionTime: { target: 'down', actions: [...expire(), sessionDown()] } },
       on: {
         'bfd.packet.received': [
-          { guard: 'dropped', actions: drop },
+          { guard: 'dropped', actions: 'drop' },
           {
             guard: remoteSays('adminDown', 'down'),
             target: 'down',
@@ -282,6 +298,14 @@ export const bfdSessionMachine = bfd.createMachine({
     },
   },
 });
+
+function settle(state: BfdSessionStateValue) {
+  return { type: 'settle', params: { state } } as const;
+}
+
+function answer(state: BfdSessionStateValue, changed: boolean) {
+  return { type: 'answer', params: { state, changed } } as const;
+}
 
 function sameTransmission(a: BfdTransmission, b: BfdTransmission): boolean {
   return a.intervalUs === b.intervalUs && a.detectMultiplier === b.detectMultiplier;
@@ -376,7 +400,7 @@ function sessionDown() {
 /** In every state: the actor's transmit tick, and new parameters (a poll when Up, §6.8.3). */
 function common(state: BfdSessionStateValue) {
   return {
-    'bfd.transmit.due': { actions: transmit(state) },
+    'bfd.transmit.due': { actions: { type: 'transmit', params: { state } } },
     'bfd.parameters.change': { actions: ['takeParameters', settle(state)] },
   } as const;
 }
