@@ -5,9 +5,9 @@ import { comparePrefixTexts, sameRoute, type BgpRoute } from './route.js';
 import type { RouteTable } from './route-table.js';
 
 export interface PeerRouteChanges {
-  /** In prefix order. */
+  /** In the order of the `after` table (prefix order for the planner's tables). */
   readonly announce: readonly BgpRoute[];
-  /** Prefix texts, in prefix order. */
+  /** Prefix texts, in the order of the `before` table. */
   readonly withdraw: readonly string[];
 }
 
@@ -22,13 +22,12 @@ export function diffRoutes(before: RouteTable, after: RouteTable): RouteDiff {
   for (const peer of peers) {
     const old = before.get(peer) ?? NONE;
     const now = after.get(peer) ?? NONE;
-    const announce = [...now.values()]
-      .filter((route) => {
-        const was = old.get(route.prefix);
-        return was === undefined || !sameRoute(was, route);
-      })
-      .sort((a, b) => comparePrefixTexts(a.prefix, b.prefix));
-    const withdraw = [...old.keys()].filter((prefix) => !now.has(prefix)).sort(comparePrefixTexts);
+    // Tables are in prefix order already (the planner builds them so), and so are these lists.
+    const announce = [...now.values()].filter((route) => {
+      const was = old.get(route.prefix);
+      return was === undefined || !sameRoute(was, route);
+    });
+    const withdraw = [...old.keys()].filter((prefix) => !now.has(prefix));
     if (announce.length > 0 || withdraw.length > 0) diff.set(peer, { announce, withdraw });
   }
   return diff;

@@ -5,9 +5,14 @@ import type { Config } from '../config/types.js';
 import { EXCLUDE_LABEL, type NodeModel } from '../election/nodes.js';
 import { anySelectorMatches } from '../labels.js';
 import type { NodeBgpReason, PeerBgpReason } from './reasons.js';
-import { aggregatePrefix, comparePrefixTexts } from './route.js';
 import { RouteTableBuilder, type RouteTable } from './route-table.js';
-import { prepareServices, type BgpPlanInput, type Candidate, type PreparedService } from './services.js';
+import {
+  prepareServices,
+  type BgpPlanInput,
+  type Candidate,
+  type PrefixSlot,
+  type PreparedService,
+} from './services.js';
 import { sessionsForNode, type BgpSession } from './sessions.js';
 
 export type PeerOutcome =
@@ -81,6 +86,10 @@ function toPeer(mine: readonly Candidate[], session: BgpSession, builder: RouteT
   if (named.length === 0) return { kind: 'idle', reason: 'peerNotInAdvertisement' };
   const carried = named.filter((c) => session.families.includes(c.ip.family));
   if (carried.length === 0) return { kind: 'idle', reason: 'addressFamilyNotEnabled' };
-  const prefixes = new Set(carried.map((c) => builder.add(session.name, aggregatePrefix(c.ip, c.ad), c.ad)));
-  return { kind: 'routes', prefixes: [...prefixes].sort(comparePrefixTexts) };
+  const slots = new Set<PrefixSlot>();
+  for (const c of carried) {
+    builder.add(session.name, c.slot, c.ad);
+    slots.add(c.slot);
+  }
+  return { kind: 'routes', prefixes: [...slots].sort((a, b) => a.rank - b.rank).map((s) => s.key) };
 }

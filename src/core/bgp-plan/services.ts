@@ -3,10 +3,11 @@
 import type { BgpAdvertisement, Config } from '../config/types.js';
 import type { ServiceEndpoints } from '../election/nodes.js';
 import { anySelectorMatches } from '../labels.js';
-import { parseIp, type Ip, type IpFamily } from '../net/ip.js';
+import { formatPrefix, parseIp, type Ip, type IpFamily, type Prefix } from '../net/ip.js';
 import { servesService } from '../plan/layer2.js';
 import { serviceKey, type ServiceModel } from '../service/model.js';
 import type { ServiceBgpReason } from './reasons.js';
+import { aggregatePrefix, comparePrefixes } from './route.js';
 
 export interface BgpPlanInput {
   readonly config: Config;
@@ -16,10 +17,20 @@ export interface BgpPlanInput {
   readonly endpoints: ReadonlyMap<string, ServiceEndpoints> | undefined;
 }
 
-/** One load-balancer address and one advertisement that may announce it. */
+/** A prefix some candidate gives, shared by every candidate that gives it. */
+export interface PrefixSlot {
+  readonly prefix: Prefix;
+  /** The canonical text: the route's key. */
+  readonly key: string;
+  /** Position among all prefixes of the view in address order, so nodes sort by a number. */
+  rank: number;
+}
+
+/** One load-balancer address and one advertisement that may announce it, with the prefix it gives. */
 export interface Candidate {
   readonly ip: Ip;
   readonly ad: BgpAdvertisement;
+  readonly slot: PrefixSlot;
 }
 
 interface PreparedBase {
@@ -45,11 +56,33 @@ interface PoolRange {
 
 const NO_ENDPOINTS: ServiceEndpoints = { anyUsable: false, nodesWithUsable: new Set() };
 
+/** The pool holding an address, by binary search over the pools' ranges (pools never overlap). */
+function poolFinder(config: Config): (ip: Ip) => string | undefined {
+  const byFamily = { 4: [] as PoolRange[], 6: [] as PoolRange[] };
+  for (const pool of config.pools.values())
+    for (const e of pool.addresses)
+      byFamily[e.family].push({ pool: pool.name, family: e.family, first: e.first, last: e.last });
+  for (const list of Object.values(byFamily))
+    list.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+  return (ip) => {
+    const list = byFamily[ip.family];
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const range = list[mid];
+      if (!range) break;
+      if (ip.value < range.first) hi = mid - 1;
+      else if (ip.value > range.last) lo = mid + 1;
+      else return range.pool;
+    }
+    return undefined;
+  };
+}
+
 export function prepareServices(input: BgpPlanInput): PreparedService[] {
   const { config } = input;
-  const ranges: PoolRange[] = [...config.pools.values()].flatMap((pool) =>
-    pool.addresses.map((e) => ({ pool: pool.name, family: e.family, first: e.first, last: e.last })),
-  );
+  const poolOf = poolFinder(config);
   const adsByPool = new Map<string, BgpAdvertisement[]>();
   for (const ad of config.bgpAdvertisements) {
     for (const pool of ad.pools) {
@@ -59,37 +92,50 @@ export function prepareServices(input: BgpPlanInput): PreparedService[] {
     }
   }
 
-  return input.services
+  // The prefix depends on the address and the advertisement only: computed once per view rather
+  // than for every node and peer (formatting an IPv6 prefix is the costly part), and ranked once.
+  const slots = new Map<string, PrefixSlot>();
+  const slotOf = (prefix: Prefix): PrefixSlot => {
+    const id = `${prefix.family}/${prefix.base}/${prefix.length}`;
+    let slot = slots.get(id);
+    if (!slot) slots.set(id, (slot = { prefix, key: formatPrefix(prefix), rank: 0 }));
+    return slot;
+  };
+  const prepared: PreparedService[] = input.services
     .filter((s) => servesService(config, s))
     .map((service) => {
       const key = serviceKey(service);
       const endpoints = input.endpoints ? (input.endpoints.get(key) ?? NO_ENDPOINTS) : undefined;
-      const outcome = candidatesOf(service, endpoints, ranges, adsByPool);
+      const outcome = candidatesOf(service, endpoints, poolOf, adsByPool, slotOf);
       if (typeof outcome === 'string') return { key, service, idle: outcome };
       const localNodes =
         service.externalTrafficPolicy === 'Local' && endpoints ? endpoints.nodesWithUsable : undefined;
       return { key, service, idle: undefined, candidates: outcome, localNodes };
     });
+  [...slots.values()]
+    .sort((a, b) => comparePrefixes(a.prefix, b.prefix))
+    .forEach((slot, i) => (slot.rank = i));
+  return prepared;
 }
 
 function candidatesOf(
   service: ServiceModel,
   endpoints: ServiceEndpoints | undefined,
-  ranges: readonly PoolRange[],
+  poolOf: (ip: Ip) => string | undefined,
   adsByPool: ReadonlyMap<string, readonly BgpAdvertisement[]>,
+  slotOf: (prefix: Prefix) => PrefixSlot,
 ): Candidate[] | ServiceBgpReason {
   if (service.ingressIPs.length === 0) return 'noAddress';
   if (endpoints && !endpoints.anyUsable) return 'noUsableEndpoint';
   const pooled = service.ingressIPs.flatMap((text) => {
     const ip = parseIp(text);
-    const range =
-      ip && ranges.find((r) => r.family === ip.family && r.first <= ip.value && ip.value <= r.last);
-    return ip && range ? [{ ip, pool: range.pool }] : [];
+    const pool = ip && poolOf(ip);
+    return ip && pool !== undefined ? [{ ip, pool }] : [];
   });
   if (pooled.length === 0) return 'addressNotInAnyPool';
   const covered = pooled.flatMap(({ ip, pool }) => (adsByPool.get(pool) ?? []).map((ad) => ({ ip, ad })));
   if (covered.length === 0) return 'noBgpAdvertisement';
   const selected = covered.filter(({ ad }) => anySelectorMatches(ad.serviceSelectors, service.labels));
   if (selected.length === 0) return 'serviceNotSelected';
-  return selected;
+  return selected.map(({ ip, ad }) => ({ ip, ad, slot: slotOf(aggregatePrefix(ip, ad)) }));
 }
