@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { BFD_CONTROL_PORT, BFD_SINGLE_HOP_TTL } from '../core/bfd/packet.js';
 import { formatIp, parseIp, type IpFamily } from '../core/net/ip.js';
+import type { BfdChannel, BfdTransport, BfdTransportHandlers } from '../ports/bfd-transport.js';
 
 /** RFC 5881 §4: the source port range of control packets. */
 export const BFD_SOURCE_PORT_FIRST = 49152;
@@ -29,19 +30,6 @@ export interface BfdUdpOptions {
   readonly random?: () => number;
 }
 
-/** The shapes of src/ports/bfd-transport.ts (BfdTransport, BfdChannel, BfdTransportHandlers). */
-export interface BfdDatagram {
-  readonly payload: Uint8Array;
-  readonly ttl: number;
-}
-export interface BfdPeerHandlers {
-  received(datagram: BfdDatagram): void;
-}
-export interface BfdPeerChannel {
-  send(payload: Uint8Array): void;
-  close(): void;
-}
-
 export interface BfdUdpCounters {
   received: number;
   /** Arrived below the minimum TTL (the session machine's reason: ttlBelowMinimum). */
@@ -49,7 +37,7 @@ export interface BfdUdpCounters {
   /** From an address no open session peers with. */
   droppedUnknownPeer: number;
   sent: number;
-  /** Refused by the kernel (no route, buffer full): BFD just misses that packet. */
+  /** Refused by the kernel (no route, buffer full) or sent before start(): BFD misses that packet. */
   sendErrors: number;
 }
 
@@ -88,7 +76,7 @@ export class BfdUdpTransport {
   };
   private receiver: UdpSocket | undefined;
   private sender: UdpSocket | undefined;
-  private readonly peers = new Map<string, Set<BfdPeerHandlers>>();
+  private readonly peers = new Map<string, Set<BfdTransportHandlers>>();
 
   constructor(private readonly options: BfdUdpOptions) {}
 
@@ -125,11 +113,11 @@ export class BfdUdpTransport {
     return this.sender?.localPort;
   }
 
-  /** A BfdTransport (src/ports/bfd-transport.ts) for one peer: its datagrams go to `handlers`. */
-  peer(address: string): { open(handlers: BfdPeerHandlers): BfdPeerChannel } {
+  /** The BfdTransport of one peer's session: datagrams from `address` go to its handlers. */
+  peer(address: string): BfdTransport {
     const key = canonical(address);
     return {
-      open: (handlers) => {
+      open: (handlers): BfdChannel => {
         const set = this.peers.get(key) ?? new Set();
         set.add(handlers);
         this.peers.set(key, set);
@@ -149,8 +137,8 @@ export class BfdUdpTransport {
   }
 
   private send(payload: Uint8Array, address: string): void {
-    if (!this.sender) return;
     try {
+      if (!this.sender) throw new Error('not started');
       this.sender.send(payload, address, BFD_CONTROL_PORT);
       this.counters.sent++;
     } catch {

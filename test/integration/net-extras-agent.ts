@@ -7,8 +7,9 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { BfdUdpTransport, type BfdPeerChannel } from '../../src/bfd/udp-transport.js';
+import { BfdUdpTransport } from '../../src/bfd/udp-transport.js';
 import { connectBgp, type BgpConnectOptions } from '../../src/bgp/tcp-connect.js';
+import type { BfdChannel } from '../../src/ports/bfd-transport.js';
 
 interface UdpSocket {
   readonly localPort: number | undefined;
@@ -28,7 +29,7 @@ const addon = createRequire(import.meta.url)(
 type Request = { id: number; op: string } & Record<string, unknown>;
 const closers: (() => void)[] = [];
 const write = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
-let bfdChannel: BfdPeerChannel | undefined;
+let bfdChannel: BfdChannel | undefined;
 let bfd: BfdUdpTransport | undefined;
 
 const handlers: Record<string, (r: Request) => Promise<object> | object> = {
