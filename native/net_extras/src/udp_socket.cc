@@ -167,7 +167,15 @@ class UdpSocket : public Napi::ObjectWrap<UdpSocket> {
 
   static void OnReadable(uv_poll_t* handle, int status, int /*events*/) {
     auto* self = static_cast<UdpSocket*>(handle->data);
-    if (status < 0 || self->fd_ < 0) return;
+    if (self->fd_ < 0) return;
+    if (status < 0) {
+      // libuv stops a poll handle on POLLERR: clear the socket's error and keep listening, or
+      // one ICMP error would silence BFD for good.
+      int error = 0;
+      socklen_t length = sizeof(error);
+      getsockopt(self->fd_, SOL_SOCKET, SO_ERROR, &error, &length);
+      uv_poll_start(handle, UV_READABLE, OnReadable);
+    }
     Napi::Env env = self->callback_.Env();
     Napi::HandleScope scope(env);
     uint8_t buffer[65536];
