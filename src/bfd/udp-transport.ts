@@ -152,7 +152,9 @@ export class BfdUdpTransport {
       this.counters.droppedTtl++;
       return;
     }
-    const handlers = this.peers.get(from) ?? this.peers.get(canonical(from));
+    // The kernel names a link-local sender with its zone (fe80::2%eth0); a session may not.
+    const handlers =
+      this.peers.get(from) ?? this.peers.get(canonical(from)) ?? this.peers.get(canonical(withoutZone(from)));
     if (!handlers) {
       this.counters.droppedUnknownPeer++;
       return;
