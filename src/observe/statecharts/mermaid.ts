@@ -15,7 +15,22 @@ import { childOnTheWay, childrenByParent, enclosing, isWithin, parentOf } from '
 
 /** Key of the virtual "any state" box inside a compound state (`*`, `connected.*`). */
 const ANY = '*';
-const RESERVED = new Set(['state', 'note', 'end', 'direction', 'class', 'classDef', 'style', 'as', 'click', 'hide']);
+/** Words Mermaid's state-diagram lexer takes as keywords (case-insensitively), never ids. */
+const RESERVED = new Set([
+  'as',
+  'class',
+  'classdef',
+  'click',
+  'default',
+  'direction',
+  'end',
+  'hide',
+  'note',
+  'scale',
+  'state',
+  'statediagram',
+  'style',
+]);
 
 interface Placed {
   readonly from: string;
@@ -53,14 +68,14 @@ export function mermaidChart(graph: ChartGraph): string {
   ];
   const block = (container: string, indent: string): void => {
     const own = children.get(container) ?? [];
-    const initial = own.find((s) => s.initial);
-    if (initial) lines.push(`${indent}[*] --> ${idOf(initial.path)}`);
     if (pseudos.has(anyIn(container)))
       lines.push(`${indent}state "any state" as ${idOf(anyIn(container))}`);
     own.forEach((state, i) => {
       if (kinds.get(container) === 'parallel' && i > 0) lines.push(`${indent}--`);
       declare(state, indent);
     });
+    const initial = own.find((s) => s.initial);
+    if (initial) lines.push(`${indent}[*] --> ${idOf(initial.path)}`);
     for (const t of placedIn.get(container) ?? [])
       lines.push(`${indent}${idOf(t.from)} --> ${idOf(t.to)} : ${escapeLabel(t.label)}`);
   };
@@ -126,7 +141,7 @@ function sanitize(path: string): string {
     .split('.')
     .map((key) => key.replace(/[^A-Za-z0-9_]/g, '_'))
     .join('__');
-  return RESERVED.has(id) || /^[0-9]/.test(id) ? `s_${id}` : id;
+  return RESERVED.has(id.toLowerCase()) || /^[0-9]/.test(id) ? `s_${id}` : id;
 }
 
 function unique(base: string, taken: Set<string>): string {

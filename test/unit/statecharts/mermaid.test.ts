@@ -2,9 +2,10 @@
 // markers, transitions declared where Mermaid can draw them, labels and ids made safe.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { setup } from 'xstate';
+import fc from 'fast-check';
+import { createMachine, setup } from 'xstate';
 import { chartDefinition, chartGraph, mermaidChart, type ChartGraph } from '../../../src/observe/statecharts/index.js';
-import { nestedMachine } from './fixtures.js';
+import { nestedMachine, randomMachine } from './fixtures.js';
 
 const graphOf = (machine: Parameters<typeof chartDefinition>[0]): ChartGraph => {
   const decoded = chartGraph(chartDefinition(machine));
@@ -89,12 +90,14 @@ describe('mermaidChart', () => {
         end: { on: { 'a:b;c#d': 'x"y' } },
         'x"y': { on: { go: '<z>' } },
         '<z>': { on: { go: 'x_y' } },
-        x_y: {},
+        x_y: { on: { go: 'Default' } },
+        Default: { on: { go: 'State' } },
+        State: {},
       },
     });
     const out = mermaidChart(graphOf(odd));
     const ids = [...out.matchAll(/^\s*state ".*" as (\S+)$/gm)].map((m) => m[1]);
-    assert.deepEqual(ids, ['s_end', 'x_y', '_z_', 'x_y_2']);
+    assert.deepEqual(ids, ['s_end', 'x_y', '_z_', 'x_y_2', 's_Default', 's_State']);
     assert.ok(out.includes('state "x#34;y" as x_y'));
     assert.ok(out.includes('state "#60;z#62;" as _z_'));
     assert.ok(out.includes('s_end --> x_y : a#58;b#59;c#35;d'));
@@ -104,4 +107,68 @@ describe('mermaidChart', () => {
   it('is deterministic', () => {
     assert.equal(mermaidChart(graphOf(nestedMachine)), text);
   });
+
+  it("writes only lines Mermaid's state-diagram lexer reads as meant, on random machines", () => {
+    fc.assert(
+      fc.property(randomMachine(), (config) => {
+        const graph = graphOf(createMachine(config as never));
+        checkMermaidLines(mermaidChart(graph));
+      }),
+      { numRuns: 60 },
+    );
+    checkMermaidLines(text);
+  });
 });
+
+/**
+ * The lexical rules of Mermaid's stateDiagram grammar the output relies on: ids are word
+ * characters and never keywords; labels and descriptions hold no `:`, `;` or `#` outside entity
+ * codes (`#58;`); every id is declared before an arrow uses it; blocks balance.
+ */
+function checkMermaidLines(mermaid: string): void {
+  const ID = '[A-Za-z_][A-Za-z0-9_]*';
+  const keyword = /^(as|class|classdef|click|default|direction|end|hide|note|scale|state|statediagram|style)$/i;
+  const label = (t: string): boolean => !/[:;#"<>]/.test(t.replace(/#\d+;/g, '')) && t.trim() !== '';
+  const declared = new Set<string>();
+  let depth = 0;
+  const use = (id: string): void => {
+    assert.ok(id === '[*]' || declared.has(id), `${id} used before it is declared`);
+  };
+  for (const raw of mermaid.trimEnd().split('\n').slice(1)) {
+    const line = raw.trim();
+    let m: RegExpMatchArray | null;
+    if (line.startsWith('%%') || line === '--') continue;
+    if (line === '}') {
+      depth--;
+      continue;
+    }
+    if ((m = line.match(new RegExp(`^state "([^"]*)" as (${ID})( \\{)?$`)))) {
+      const [, name = '', id = '', open] = m;
+      assert.ok(label(name) || name === '', `state name ${name}`);
+      assert.doesNotMatch(id, keyword);
+      assert.ok(!declared.has(id), `${id} declared twice`);
+      declared.add(id);
+      if (open) depth++;
+      continue;
+    }
+    if ((m = line.match(new RegExp(`^(${ID}|\\[\\*\\]) --> (${ID}|\\[\\*\\])(?: : (.*))?$`)))) {
+      const [, from = '', to = '', text] = m;
+      use(from);
+      if (to !== '[*]') use(to);
+      assert.ok(text === undefined || label(text), `label ${text ?? ''}`);
+      continue;
+    }
+    if ((m = line.match(new RegExp(`^(${ID}) : (.*)$`)))) {
+      use(m[1]!);
+      assert.ok(label(m[2]!), `description ${m[2]!}`);
+      continue;
+    }
+    if (/^classDef anyState [^\n]+$/.test(line)) continue;
+    if ((m = line.match(new RegExp(`^class (${ID}(?:,${ID})*) anyState$`)))) {
+      for (const id of m[1]!.split(',')) use(id);
+      continue;
+    }
+    assert.fail(`unexpected line: ${line}`);
+  }
+  assert.equal(depth, 0);
+}
