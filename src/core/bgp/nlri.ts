@@ -3,6 +3,12 @@
 import { familyBits, prefixMask, type IpFamily, type Prefix } from '../net/ip.js';
 import { ipFromBytes, ipToBytes, type ByteWriter } from './bytes.js';
 
+// Masks per prefix length, computed once: decoding is on the hot path of every UPDATE.
+const MASKS: Readonly<Record<IpFamily, readonly bigint[]>> = {
+  4: Array.from({ length: 33 }, (_, length) => prefixMask(4, length)),
+  6: Array.from({ length: 129 }, (_, length) => prefixMask(6, length)),
+};
+
 export const prefixWireLength = (prefix: Prefix): number => 1 + ((prefix.length + 7) >> 3);
 
 /**
@@ -25,7 +31,7 @@ export function decodePrefixes(
     const count = (length + 7) >> 3;
     if (offset + 1 + count > end) return `prefix ${prefixes.length} (/${length}) runs past the field`;
     const ip = ipFromBytes(bytes, offset + 1, family, count);
-    prefixes.push({ family, base: ip.value & prefixMask(family, length), length });
+    prefixes.push({ family, base: ip.value & (MASKS[family][length] ?? 0n), length });
     offset += 1 + count;
   }
   return prefixes;

@@ -100,5 +100,15 @@ export function mergeAs4Path(
       if (segment.type === 'set') keep -= 1;
     }
   }
+  // Join the two halves where a sequence meets a sequence.
+  const last = merged.at(-1);
+  const first = as4[0];
+  if (last?.type === 'sequence' && first?.type === 'sequence') {
+    return [
+      ...merged.slice(0, -1),
+      { type: 'sequence', asns: [...last.asns, ...first.asns] },
+      ...as4.slice(1),
+    ];
+  }
   return [...merged, ...as4];
 }

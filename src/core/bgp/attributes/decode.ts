@@ -50,7 +50,6 @@ export function decodeAttributes(
       break;
     }
     const attributeStart = offset;
-    const raw = (): Uint8Array => bytes.slice(attributeStart, valueEnd);
     offset = valueEnd;
     const rule = RULES[type];
     const name = rule?.name ?? `attribute ${type}`;
@@ -71,7 +70,7 @@ export function decodeAttributes(
           field,
           'appears twice; later copies dropped',
           UpdateSubcode.malformedAttributeList,
-          raw(),
+          bytes.slice(attributeStart, valueEnd),
         ),
       );
       continue;
@@ -84,7 +83,7 @@ export function decodeAttributes(
           'unrecognized well-known attribute',
           ErrorCode.updateMessage,
           UpdateSubcode.unrecognizedWellKnownAttribute,
-          raw(),
+          bytes.slice(attributeStart, valueEnd),
         );
       }
       unknown.push({ flags, type, value: bytes.slice(valueStart, valueEnd) });
@@ -102,18 +101,40 @@ export function decodeAttributes(
       // leaves routes we cannot account for, so that resets (§3(j)).
       const detail = `flags 0x${flags.toString(16)} do not match a ${rule.category} attribute`;
       if (rule.onMalformed === 'session-reset') {
-        return sessionReset(field, detail, ErrorCode.updateMessage, UpdateSubcode.attributeFlagsError, raw());
+        return sessionReset(
+          field,
+          detail,
+          ErrorCode.updateMessage,
+          UpdateSubcode.attributeFlagsError,
+          bytes.slice(attributeStart, valueEnd),
+        );
       }
-      issues.push(issue('treat-as-withdraw', field, detail, UpdateSubcode.attributeFlagsError, raw()));
+      issues.push(
+        issue(
+          'treat-as-withdraw',
+          field,
+          detail,
+          UpdateSubcode.attributeFlagsError,
+          bytes.slice(attributeStart, valueEnd),
+        ),
+      );
       continue;
     }
     const value = rule.decode(bytes, valueStart, valueEnd, ctx);
     if (isMalformed(value)) {
       const action = value.action ?? rule.onMalformed;
       if (action === 'session-reset') {
-        return sessionReset(field, value.malformed, ErrorCode.updateMessage, value.subcode, raw());
+        return sessionReset(
+          field,
+          value.malformed,
+          ErrorCode.updateMessage,
+          value.subcode,
+          bytes.slice(attributeStart, valueEnd),
+        );
       }
-      issues.push(issue(action, field, value.malformed, value.subcode, raw()));
+      issues.push(
+        issue(action, field, value.malformed, value.subcode, bytes.slice(attributeStart, valueEnd)),
+      );
       continue;
     }
     Object.assign(attributes, value);
