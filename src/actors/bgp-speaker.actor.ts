@@ -13,7 +13,7 @@ import {
 } from '../core/bgp-plan/index.js';
 import type { BgpSessionReason, BgpSessionTransition } from '../machines/bgp-session.machine.js';
 import type { BgpNegotiated, BgpSessionInput } from '../machines/bgp-session.params.js';
-import type { BgpTransport } from '../ports/bgp-transport.js';
+import type { BgpSessionTransport } from '../ports/bgp-transport.js';
 import type { Clock } from '../ports/clock.js';
 import { BgpSessionActor, type BgpMessageCodec } from './bgp-session.actor.js';
 
@@ -35,11 +35,6 @@ export interface LiveSession {
 /** A running BFD session towards a peer; `stop` ends it. */
 export interface BfdHandle {
   stop(): void;
-}
-
-export interface BgpSessionTransport<M> extends BgpTransport<M> {
-  /** Our address on the current connection, once it is up. */
-  localAddress(): string | undefined;
 }
 
 export interface BgpSpeakerDeps<M> {
@@ -124,9 +119,10 @@ export class BgpSpeakerActor<M> {
     for (const [name, run] of this.running) this.end(name, run);
   }
 
-  sessions(): { peer: string; state: string; routes: number }[] {
+  sessions(): { peer: string; address: string; state: string; routes: number }[] {
     return [...this.running.entries()].map(([peer, run]) => ({
       peer,
+      address: run.live.config.peerAddress ?? run.live.config.interface ?? '',
       state: run.actor.state(),
       routes: this.table.get(peer)?.size ?? 0,
     }));

@@ -23,6 +23,7 @@ import { FailoverTimer } from '../observe/failover-timer.js';
 import type { EventLog } from '../observe/log.js';
 import { createSpeakerMetrics, type SpeakerMetrics } from '../observe/metrics.js';
 import { StateBoard, type BoardChange } from '../observe/state-board.js';
+import { NodeBgp } from './bgp.js';
 import { machineCharts } from './charts.js';
 import { createMembership } from './membership.js';
 import { systemClock } from './system-clock.js';
@@ -47,6 +48,8 @@ export class StandaloneSpeaker {
   private membership: MembershipActor | undefined;
   private leadership: LeadershipActor | undefined;
   private responder: Layer2Responder | undefined;
+  /** Herald's own BGP speaker: sessions exist only while some BGPPeer selects this node. */
+  private bgp: NodeBgp | undefined;
   private objects: readonly unknown[] = [];
   private config: ReturnType<typeof parse> | undefined;
   /**
@@ -71,6 +74,9 @@ export class StandaloneSpeaker {
       responder: () => this.responder?.counters,
       announcements: () => this.leadership?.announcements() ?? new Map(),
       members: () => this.membership?.memberStates() ?? new Map(),
+      bgp: () => this.bgpMetrics(),
+      bfd: () =>
+        [...(this.bgp?.bfd ?? new Map<string, never>())].map(([peer, counters]) => ({ peer, ...counters })),
     });
     this.board.subscribe((change) => this.observe(change));
   }
@@ -110,6 +116,13 @@ export class StandaloneSpeaker {
         if (t.from === t.to) log.debug(fields);
         else log.info(fields);
       },
+    });
+    this.bgp = new NodeBgp({
+      node,
+      routerId: routerIdFrom(this.options.listen),
+      log,
+      inspect: this.board.inspect,
+      secretPassword: (namespace, name) => secretPassword(this.objects, namespace, name),
     });
     this.membership = await createMembership({
       node,
@@ -197,7 +210,16 @@ export class StandaloneSpeaker {
       leadership: Object.fromEntries(this.leadership?.states() ?? []),
       members: Object.fromEntries(this.membership?.memberStates() ?? []),
       localHealth: this.membership?.localHealth ?? 0,
+      bgp: this.bgp?.status() ?? {},
     };
+  }
+
+  private bgpMetrics() {
+    const actors = this.bgp?.speaker.actors();
+    return (this.bgp?.speaker.sessions() ?? []).flatMap(({ peer, state, routes, address }) => {
+      const counters = actors?.get(peer)?.context()?.counters;
+      return counters ? [{ peer: address, up: state === 'established', prefixes: routes, counters }] : [];
+    });
   }
 
   /** Every machine transition: debug log line, metric, and failover timing. */
@@ -263,6 +285,7 @@ export class StandaloneSpeaker {
   /** SIGTERM: withdraw everything, leave the gossip cluster, close sockets. */
   async stop(): Promise<void> {
     for (const stop of this.stops.splice(0)) stop();
+    this.bgp?.stop();
     this.leadership?.stop();
     this.responder?.stop();
     await this.membership?.stop();
@@ -302,9 +325,36 @@ export class StandaloneSpeaker {
 
   private publishView(): void {
     const result = this.config;
-    if (!result?.ok || !this.leadership || !this.membership || !this.joinAttempted) return;
+    if (!result?.ok || !this.leadership || !this.membership) return;
     const members = [...this.membership.memberStates().keys(), this.options.node];
     const { view } = viewFromObjects(result.config, this.objects, members);
-    this.leadership.update(view);
+    // BGP: every node announces for itself, membership does not matter.
+    this.bgp?.update(view);
+    if (this.joinAttempted) this.leadership.update(view);
   }
+}
+
+/** The router ID when a BGPPeer sets none: the node's IPv4 gossip address. */
+function routerIdFrom(listen: string): string {
+  const host = listen.replace(/:\d+$/, '');
+  return /^\d+\.\d+\.\d+\.\d+$/.test(host) ? host : '0.0.0.0';
+}
+
+/** A BGPPeer passwordSecret's password, from a Secret among the config directory's objects. */
+function secretPassword(objects: readonly unknown[], namespace: string, name: string): string | undefined {
+  for (const object of objects) {
+    const o = object as {
+      kind?: unknown;
+      metadata?: { name?: unknown; namespace?: unknown };
+      data?: Record<string, unknown>;
+      stringData?: Record<string, unknown>;
+    };
+    if (o.kind !== 'Secret' || o.metadata?.name !== name || (o.metadata.namespace ?? namespace) !== namespace)
+      continue;
+    const plain = o.stringData?.password;
+    if (typeof plain === 'string') return plain;
+    const encoded = o.data?.password;
+    if (typeof encoded === 'string') return Buffer.from(encoded, 'base64').toString('utf8');
+  }
+  return undefined;
 }

@@ -11,6 +11,55 @@ export interface SpeakerMetricSources {
   readonly responder: () => ResponderCounters | undefined;
   readonly announcements: () => ReadonlyMap<string, Layer2Announcement>;
   readonly members: () => ReadonlyMap<string, { state: string }>;
+  /** BGP sessions (Herald's own speaker), read at scrape time. */
+  readonly bgp?: () => readonly BgpSessionMetrics[];
+  /** BFD sessions by peer name. */
+  readonly bfd?: () => readonly BfdSessionMetrics[];
+}
+
+export interface BgpSessionMetrics {
+  /** The peer's address (MetalLB labels sessions by it). */
+  readonly peer: string;
+  readonly up: boolean;
+  readonly prefixes: number;
+  readonly counters: {
+    readonly opensSent: number;
+    readonly opensReceived: number;
+    readonly updatesSent: number;
+    readonly keepalivesSent: number;
+    readonly keepalivesReceived: number;
+    readonly notificationsSent: number;
+  };
+}
+
+export interface BfdSessionMetrics {
+  readonly peer: string;
+  readonly up: boolean;
+  readonly input: number;
+  readonly output: number;
+  readonly upEvents: number;
+  readonly downEvents: number;
+}
+
+/** A metric per session whose value is read from the session at scrape time. */
+function perPeer<T extends { peer: string }>(
+  registry: Registry,
+  kind: 'gauge' | 'counter',
+  name: string,
+  help: string,
+  list: (() => readonly T[]) | undefined,
+  value: (session: T) => number,
+): void {
+  const collect = function (this: Gauge<'peer'> | Counter<'peer'>) {
+    this.reset();
+    for (const session of list?.() ?? []) {
+      if (this instanceof Gauge) this.set({ peer: session.peer }, value(session));
+      else this.inc({ peer: session.peer }, value(session));
+    }
+  };
+  const config = { name, help, labelNames: ['peer'] as const, registers: [registry], collect };
+  if (kind === 'gauge') new Gauge(config);
+  else new Counter(config);
 }
 
 function fromMap(metric: Counter<'ip'>, values: ReadonlyMap<string, number> | undefined): void {
@@ -84,6 +133,103 @@ export function createSpeakerMetrics(sources: SpeakerMetricSources): SpeakerMetr
       for (const [state, n] of counts) this.set({ state }, n);
     },
   });
+  const bgp = sources.bgp;
+  perPeer(registry, 'gauge', 'metallb_bgp_session_up', 'BGP session state (1 is up, 0 is down)', bgp, (s) =>
+    s.up ? 1 : 0,
+  );
+  perPeer(
+    registry,
+    'counter',
+    'metallb_bgp_updates_total',
+    'Number of BGP UPDATE messages sent',
+    bgp,
+    (s) => s.counters.updatesSent,
+  );
+  perPeer(
+    registry,
+    'gauge',
+    'metallb_bgp_announced_prefixes_total',
+    'Number of prefixes currently being advertised on the BGP session',
+    bgp,
+    (s) => s.prefixes,
+  );
+  perPeer(
+    registry,
+    'counter',
+    'metallb_bgp_opens_sent',
+    'Number of BGP open messages sent',
+    bgp,
+    (s) => s.counters.opensSent,
+  );
+  perPeer(
+    registry,
+    'counter',
+    'metallb_bgp_opens_received',
+    'Number of BGP open messages received',
+    bgp,
+    (s) => s.counters.opensReceived,
+  );
+  perPeer(
+    registry,
+    'counter',
+    'metallb_bgp_notifications_sent',
+    'Number of BGP notification messages sent',
+    bgp,
+    (s) => s.counters.notificationsSent,
+  );
+  perPeer(
+    registry,
+    'counter',
+    'metallb_bgp_keepalives_sent',
+    'Number of BGP keepalive messages sent',
+    bgp,
+    (s) => s.counters.keepalivesSent,
+  );
+  perPeer(
+    registry,
+    'counter',
+    'metallb_bgp_keepalives_received',
+    'Number of BGP keepalive messages received',
+    bgp,
+    (s) => s.counters.keepalivesReceived,
+  );
+  const bfd = sources.bfd;
+  perPeer(registry, 'gauge', 'metallb_bfd_session_up', 'BFD session state (1 is up, 0 is down)', bfd, (s) =>
+    s.up ? 1 : 0,
+  );
+  perPeer(
+    registry,
+    'counter',
+    'metallb_bfd_control_packet_input',
+    'Number of received BFD control packets',
+    bfd,
+    (s) => s.input,
+  );
+  perPeer(
+    registry,
+    'counter',
+    'metallb_bfd_control_packet_output',
+    'Number of sent BFD control packets',
+    bfd,
+    (s) => s.output,
+  );
+  perPeer(
+    registry,
+    'counter',
+    'metallb_bfd_session_up_events',
+    'Number of BFD session up events',
+    bfd,
+    (s) => s.upEvents,
+  );
+  perPeer(
+    registry,
+    'counter',
+    'metallb_bfd_session_down_events',
+    'Number of BFD session down events',
+    bfd,
+    (s) => s.downEvents,
+  );
+
   const transitions = new Counter({
     name: 'herald_machine_transitions_total',
     help: 'State machine transitions on this speaker',

@@ -33,3 +33,9 @@ export interface BgpTransport<M> {
    */
   connect(handlers: BgpConnectionHandlers<M>): BgpConnection<M>;
 }
+
+/** A session's transport that also tells our address on its current connection (the next hop of
+ * the routes we announce), once it is up. */
+export interface BgpSessionTransport<M> extends BgpTransport<M> {
+  localAddress(): string | undefined;
+}
