@@ -2,7 +2,8 @@
 // arrowhead marker) and, in a layer above every arrow, the label. Both carry the transition's
 // data-event, data-source (absent for the machine's own handlers) and data-target.
 import { ROOT } from './graph.js';
-import { pseudoNode, stateNode, type PlacedEdge, type PlacedState, type Point } from './layout.js';
+import type { PlacedEdge, PlacedState, Point } from './layout.js';
+import { pseudoNode, stateNode } from './scene.js';
 import { escapeXml, num, SMALL_TEXT } from './text.js';
 
 export function drawEdgePath(edge: PlacedEdge, arrowId: string, states: readonly PlacedState[]): string {

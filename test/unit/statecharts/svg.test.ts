@@ -12,7 +12,7 @@ import {
   type ChartGraph,
   type ChartTransition,
 } from '../../../src/observe/statecharts/index.js';
-import { labelLines } from '../../../src/observe/statecharts/layout.js';
+import { labelLines } from '../../../src/observe/statecharts/scene.js';
 import { nestedMachine, randomMachine } from './fixtures.js';
 import { allElements, classes, deepText, parseXml, type XmlElement } from './xml.js';
 
