@@ -1,7 +1,7 @@
 // NLRI prefixes (RFC 4271 §4.3): a length in bits, then just enough bytes to hold it. The same
 // encoding is used by the Withdrawn Routes and NLRI fields and inside MP_REACH/MP_UNREACH.
 import { familyBits, prefixMask, type IpFamily, type Prefix } from '../net/ip.js';
-import { ipFromBytes, ipToBytes, type ByteWriter } from './bytes.js';
+import { ipFromBytes, type ByteWriter } from './bytes.js';
 
 // Masks per prefix length, computed once: decoding is on the hot path of every UPDATE.
 const MASKS: Readonly<Record<IpFamily, readonly bigint[]>> = {
@@ -37,7 +37,18 @@ export function decodePrefixes(
   return prefixes;
 }
 
+const scratch = new Uint8Array(16);
+const scratchView = new DataView(scratch.buffer);
+
 export function writePrefix(writer: ByteWriter, prefix: Prefix): void {
+  const count = (prefix.length + 7) >> 3;
   writer.u8(prefix.length);
-  writer.bytes(ipToBytes({ family: prefix.family, value: prefix.base }, (prefix.length + 7) >> 3));
+  if (prefix.family === 4) {
+    const value = Number(prefix.base & 0xffffffffn);
+    for (let i = 0; i < count; i++) writer.u8(value >>> (24 - 8 * i));
+    return;
+  }
+  scratchView.setBigUint64(0, (prefix.base >> 64n) & 0xffffffffffffffffn);
+  scratchView.setBigUint64(8, prefix.base & 0xffffffffffffffffn);
+  writer.bytes(scratch.subarray(0, count));
 }
