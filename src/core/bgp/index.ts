@@ -1,4 +1,4 @@
-// BGP-4 wire codecs: pure functions of bytes, no sockets, no timers. See docs/design/0004-bgp-codec.md.
+// BGP-4 wire codecs: pure functions of bytes, no sockets, no timers. See docs/design/bgp-codec.md.
 export * from './constants.js';
 export * from './errors.js';
 export * from './notification-codes.js';
