@@ -1,17 +1,19 @@
-// Transitions on the SVG chart: the arrow (a smooth path through dagre's route, ending in the
-// arrowhead marker) and, in a layer above every arrow, the label. Both carry the transition's
+// Transitions on the SVG chart: the arrow (a smooth path through dagre's route and an arrowhead
+// drawn as its own triangle, so a page can colour it with the line: an SVG marker keeps one colour
+// for every arrow using it) and, in a layer above every arrow, the label. Both carry the transition's
 // data-event, data-source (absent for the machine's own handlers) and data-target.
 import { ROOT } from './graph.js';
 import type { PlacedEdge, PlacedState, Point } from './layout.js';
 import { pseudoNode, stateNode } from './scene.js';
 import { escapeXml, num, SMALL_TEXT } from './text.js';
 
-export function drawEdgePath(edge: PlacedEdge, arrowId: string, states: readonly PlacedState[]): string {
+export function drawEdgePath(edge: PlacedEdge, states: readonly PlacedState[]): string {
   const t = edge.transition;
   return [
     `<g class="${edgeClasses(edge, 'transition').join(' ')}"${dataOf(edge, states)}>`,
     ...(t === undefined ? [] : [`<title>${escapeXml(t.label)}</title>`]),
-    `<path class="transition__path" d="${curve(edge.points)}" marker-end="url(#${arrowId})"/>`,
+    `<path class="transition__path" d="${curve(edge.points)}"/>`,
+    arrowHead(edge.points),
     '</g>',
   ].join('');
 }
@@ -76,6 +78,22 @@ function curve(points: readonly Point[]): string {
   }
   d.push(`L${pt(p(points.length - 1))}`);
   return d.join(' ');
+}
+
+const HEAD_LENGTH = 9;
+const HEAD_HALF_WIDTH = 4;
+
+/** A triangle with its tip on the route's last point, along the route's last segment. */
+function arrowHead(points: readonly Point[]): string {
+  const tip = points[points.length - 1];
+  const before = points[points.length - 2];
+  if (tip === undefined || before === undefined) return '';
+  const length = Math.hypot(tip.x - before.x, tip.y - before.y) || 1;
+  const [ux, uy] = [(tip.x - before.x) / length, (tip.y - before.y) / length];
+  const base = { x: tip.x - ux * HEAD_LENGTH, y: tip.y - uy * HEAD_LENGTH };
+  const left = { x: base.x - uy * HEAD_HALF_WIDTH, y: base.y + ux * HEAD_HALF_WIDTH };
+  const right = { x: base.x + uy * HEAD_HALF_WIDTH, y: base.y - ux * HEAD_HALF_WIDTH };
+  return `<path class="transition__head" d="M${pt(tip)} L${pt(left)} L${pt(right)} z"/>`;
 }
 
 /** The weighted average of points. */

@@ -26,6 +26,7 @@ svg.statechart .state__rule { stroke: #cbd5e1; stroke-width: 1; }
 svg.statechart .state--initial > .state__box { stroke-width: 2.5; }
 svg.statechart .state--active > .state__box { fill: #fef3c7; stroke: #d97706; stroke-width: 3; }
 svg.statechart .state--active > .state__name { fill: #78350f; }
+svg.statechart .state--compound.state--active > .state__box, svg.statechart .state--parallel.state--active > .state__box { fill: #fffbeb; }
 svg.statechart .pseudo--initial { fill: #0f172a; }
 svg.statechart .pseudo--any > rect { fill: none; stroke: #64748b; stroke-width: 1; stroke-dasharray: 4 3; }
 svg.statechart .pseudo--any > text { font-size: ${SMALL_TEXT.size}px; font-style: italic; fill: #475569; }
@@ -36,12 +37,12 @@ svg.statechart .transition__label-bg { fill: #ffffff; }
 svg.statechart .transition__label { font-size: ${SMALL_TEXT.size}px; fill: #334155; }
 svg.statechart .transition__event { font-weight: 700; fill: #0f172a; }
 svg.statechart .transition-label.transition--active .transition__event { fill: #b45309; }
-svg.statechart .statechart__arrow { fill: #64748b; }
+svg.statechart .transition__head { fill: #64748b; }
+svg.statechart .transition--active > .transition__head { fill: #d97706; }
 `;
 
 export function svgChart(graph: ChartGraph, options: SvgOptions = {}): string {
   const layout = layoutChart(graph, options);
-  const arrowId = `statechart-arrow-${idSafe(graph.id)}`;
   const titleId = `statechart-title-${idSafe(graph.id)}`;
   const title = options.title ?? (graph.description === undefined ? graph.id : `${graph.id}: ${graph.description}`);
   const width = Math.max(layout.width, 40);
@@ -53,11 +54,9 @@ export function svgChart(graph: ChartGraph, options: SvgOptions = {}): string {
       `width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${titleId}">`,
     `<title id="${titleId}">${escapeXml(title)}</title>`,
     `<style>${STYLE}</style>`,
-    `<defs><marker id="${arrowId}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" ` +
-      `orient="auto-start-reverse"><path class="statechart__arrow" d="M0,0 L10,5 L0,10 z"/></marker></defs>`,
     `<rect class="statechart__background" x="0" y="0" width="${width}" height="${height}"/>`,
     ...clusters.map(drawState),
-    ...layout.edges.map((edge) => drawEdgePath(edge, arrowId, layout.states)),
+    ...layout.edges.map((edge) => drawEdgePath(edge, layout.states)),
     ...layout.pseudos.map((p) =>
       p.kind === 'initial'
         ? `<circle class="pseudo pseudo--initial" data-container="${escapeXml(p.container)}" ` +
