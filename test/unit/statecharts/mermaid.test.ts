@@ -77,6 +77,26 @@ describe('mermaidChart', () => {
     assert.ok(lines.includes('class any_state,up__any_state anyState'));
   });
 
+  it('draws a compound state\'s targetless and inward transitions from its own "any state" box', () => {
+    const machine = setup({ actions: { log: () => undefined } }).createMachine({
+      id: 'm',
+      initial: 'c',
+      states: {
+        c: {
+          initial: 'x',
+          on: { ping: { actions: 'log' }, reset: '.x', leave: 'out' },
+          states: { x: { on: { go: 'y' } }, y: {} },
+        },
+        out: {},
+      },
+    });
+    const out = mermaidChart(graphOf(machine)).split('\n').map((l) => l.trim());
+    assert.ok(out.includes('c__any_state --> c__any_state : ping / log'));
+    assert.ok(out.includes('c__any_state --> c__x : reset'));
+    assert.ok(out.includes('c --> out : leave'));
+    assert.ok(out.includes('c__x --> c__y : go'));
+  });
+
   it('lifts an end nested in a composite to the composite and names the real state', () => {
     assert.ok(lines.includes('up --> idle : go (from up.established)'));
     assert.ok(!text.includes('up__established --> idle'));
