@@ -2,7 +2,9 @@
 import { spawnSync } from 'node:child_process';
 import type { CliIo } from '../cli/output.js';
 import { clientSeesAnnouncer, labDown, labNodeStatus, labUp, startSpeaker } from './lab.js';
-import { ip, readState, signal, speakerSocket, writeState } from './system.js';
+import { LAB_BGP, type LabBgpOptions } from './bgp-topology.js';
+import { vtysh } from './router.js';
+import { ip, readState, signal, speakerSocket, stateDir, writeState } from './system.js';
 import { startLabProxy } from './visualize.js';
 import { labTopology } from './topology.js';
 
@@ -39,13 +41,13 @@ export async function waitForService(id: string, timeoutMs: number): Promise<str
   return undefined;
 }
 
-export async function up(nodes: number, id: string, io: CliIo): Promise<number> {
+export async function up(nodes: number, id: string, io: CliIo, bgp?: LabBgpOptions): Promise<number> {
   if (process.getuid?.() !== 0) {
     io.err('herald lab: needs root (network namespaces)');
     return 2;
   }
   const started = Date.now();
-  const t = labUp(nodes, id, (m) => io.out(`lab: ${m}`));
+  const t = await labUp(nodes, id, (m) => io.out(`lab: ${m}`), bgp);
   io.out('lab: waiting for the speakers to elect an announcer ...');
   const answer = await waitForService(id, 20_000);
   if (!answer) {
@@ -58,7 +60,56 @@ export async function up(nodes: number, id: string, io: CliIo): Promise<number> 
   );
   io.out(`Watch it think:  herald status --speaker unix:${speakerSocket(id, answer)}`);
   io.out(`                 herald lab visualize   (live statecharts of every node in a browser)`);
+  if (bgp) {
+    const routes = await waitForRouterPaths(id, LAB_BGP.vipv4, nodes, 20_000);
+    io.out(
+      `BGP:             the router has ${routes} path(s) to ${LAB_BGP.vipv4}/32 (${nodes} expected); ` +
+        `herald lab router 'show bgp ipv4 unicast ${LAB_BGP.vipv4}/32'`,
+    );
+  }
   io.out(`Try: herald lab cut ${answer}   then the curl again;   herald lab down  when done.`);
+  return 0;
+}
+
+/** Paths the lab router's BGP table holds for `vip`/32 (or /128). */
+export function routerPaths(id: string, vip: string): number {
+  const t = labTopology(readState(id)?.nodes ?? 1, id);
+  const family = vip.includes(':') ? 'ipv6' : 'ipv4';
+  const length = vip.includes(':') ? 128 : 32;
+  try {
+    const json = JSON.parse(vtysh(t, stateDir(id), `show bgp ${family} unicast ${vip}/${length} json`)) as {
+      paths?: unknown[];
+    };
+    return json.paths?.length ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Waits until the router has `want` paths to `vip`; returns how many it has at the end. */
+export async function waitForRouterPaths(
+  id: string,
+  vip: string,
+  want: number,
+  timeoutMs: number,
+): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let paths = routerPaths(id, vip);
+  while (paths < want && Date.now() < deadline) {
+    await sleep(200);
+    paths = routerPaths(id, vip);
+  }
+  return paths;
+}
+
+/** `herald lab router CMD...`: vtysh commands on the lab router. */
+export function router(id: string, commands: readonly string[], io: CliIo): number {
+  const state = readState(id);
+  if (!state?.router) {
+    io.err(`herald lab: lab ${id} has no BGP router (herald lab up --bgp frr)`);
+    return 1;
+  }
+  io.out(vtysh(labTopology(state.nodes, id), stateDir(id), ...commands));
   return 0;
 }
 

@@ -49,7 +49,7 @@ export async function failoverBench(options: BenchOptions, io: CliIo): Promise<n
     io.err('herald lab failover-bench: needs root (network namespaces)');
     return 2;
   }
-  const t = labUp(options.nodes, options.id, (m) => io.out(`lab: ${m}`));
+  const t = await labUp(options.nodes, options.id, (m) => io.out(`lab: ${m}`));
   const maxMs = options.trials * 30_000 + 60_000;
   const probe = spawn(
     'ip',

@@ -4,6 +4,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LAB_BGP, labBgpConfigYaml, type LabBgpOptions } from './bgp-topology.js';
+import { startFrrRouter } from './router.js';
 import { LAB_PREFIX, labConfigYaml, labTopology, type LabHost, type LabTopology } from './topology.js';
 import {
   ip,
@@ -31,13 +33,20 @@ export const LAB_METRICS_PORT = 7472;
 
 export type Progress = (message: string) => void;
 
-export function labUp(nodes: number, id: string, progress: Progress): LabTopology {
+/** Builds the lab; with `bgp`, the router runs FRR (started before the speakers dial it). */
+export async function labUp(
+  nodes: number,
+  id: string,
+  progress: Progress,
+  bgp?: LabBgpOptions,
+): Promise<LabTopology> {
   labDown(id, () => undefined);
   const t = labTopology(nodes, id);
   const dir = stateDir(id);
   mkdirSync(join(dir, 'config'), { recursive: true });
   mkdirSync(join(dir, 'logs'), { recursive: true });
   writeFileSync(join(dir, 'config', 'lab.yaml'), labConfigYaml(t));
+  if (bgp) writeFileSync(join(dir, 'config', 'bgp.yaml'), labBgpConfigYaml(t, bgp));
 
   progress(`creating the bridge namespace ${t.bridgeNamespace}`);
   ip('netns', 'add', t.bridgeNamespace);
@@ -48,12 +57,20 @@ export function labUp(nodes: number, id: string, progress: Progress): LabTopolog
     attach(t, h);
   }
   const state: LabState = { id, nodes, speakers: {}, http: {} };
+  if (bgp) {
+    progress(`starting ${bgp.router} in ${t.router.namespace}`);
+    state.router = await startFrrRouter(t, dir, bgp);
+  }
   const peers = t.nodes.map((n) => `${n.ipv4}:${t.gossipPort}`).join(',');
   for (const n of t.nodes) {
     // The service addresses live on lo; arp_ignore/arp_announce keep the kernel from answering
     // ARP for them (kube-proxy's strictARP), so only the elected speaker does.
     ip('-n', n.namespace, 'addr', 'add', `${t.vipv4}/32`, 'dev', 'lo');
     ip('-n', n.namespace, 'addr', 'add', `${t.vipv6}/128`, 'dev', 'lo');
+    if (bgp) {
+      ip('-n', n.namespace, 'addr', 'add', `${LAB_BGP.vipv4}/32`, 'dev', 'lo');
+      ip('-n', n.namespace, 'addr', 'add', `${LAB_BGP.vipv6}/128`, 'dev', 'lo');
+    }
     netnsExec(n.namespace, [
       'sysctl',
       '-q',

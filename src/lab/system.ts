@@ -64,6 +64,8 @@ export interface LabState {
   readonly nodes: number;
   speakers: Record<string, number>;
   http: Record<string, number>;
+  /** The router's routing daemons, with --bgp. */
+  router?: number[];
 }
 
 export function stateDir(id: string): string {

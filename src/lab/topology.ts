@@ -70,6 +70,7 @@ apiVersion: metallb.io/v1beta1
 kind: L2Advertisement
 metadata: { name: lab, namespace: metallb-system }
 spec:
+  ipAddressPools: [lab]
   interfaces: [eth0]
 ---
 apiVersion: v1

@@ -23,10 +23,26 @@ export function registerLab(program: Command, io: CliIo, setExit: (code: number)
       .description('build the lab: bridge, nodes with HTTP servers and speakers, client, router'),
   )
     .option('--nodes <n>', 'how many nodes', '3')
-    .action(async (opts: LabOptions) => {
+    .option('--bgp <router>', 'also BGP: the router runs frr, and the nodes advertise a BGP pool to it')
+    .option('--bfd-interval <ms>', 'with --bgp: BFD transmit/receive interval (detect multiplier 3)', '300')
+    .option('--services <n>', 'with --bgp: Services with a BGP address (1 + bulk ones)', '1')
+    .action(async (opts: LabOptions & { bgp?: string; bfdInterval: string; services: string }) => {
+      if (opts.bgp !== undefined && opts.bgp !== 'frr') throw new UsageError('--bgp must be frr');
       const { up } = await load();
-      setExit(await up(Number(opts.nodes), opts.id, io));
+      const bgp = opts.bgp
+        ? { router: 'frr' as const, bfdIntervalMs: Number(opts.bfdInterval), services: Number(opts.services) }
+        : undefined;
+      setExit(await up(Number(opts.nodes), opts.id, io, bgp));
     });
+  common(
+    lab
+      .command('router')
+      .description("run vtysh commands on the lab router (with --bgp), e.g. 'show bgp summary'")
+      .argument('<command...>', 'vtysh commands, one per argument'),
+  ).action(async (commands: string[], opts: { id: string }) => {
+    const { router } = await load();
+    setExit(router(opts.id, commands, io));
+  });
   common(
     lab.command('down').description('remove the lab and its processes (and leftovers of interrupted runs)'),
   )
