@@ -75,7 +75,15 @@ function decodeCapability(bytes: Uint8Array, code: number, at: number, length: n
   }
 }
 
+/** Writes one capability. Throws RangeError if its value exceeds the 255 bytes a length byte can say. */
 export function writeCapability(writer: ByteWriter, capability: Capability): void {
+  const size =
+    capability.kind === 'unknown'
+      ? capability.value.length
+      : capability.kind === 'graceful-restart'
+        ? 2 + 4 * capability.families.length
+        : 0;
+  if (size > 255) throw new RangeError(`${capability.kind} capability of ${size} bytes exceeds 255`);
   switch (capability.kind) {
     case 'multiprotocol':
       writer.u8(CapabilityCode.multiprotocol).u8(4).u16(capability.afi).u8(0).u8(capability.safi);

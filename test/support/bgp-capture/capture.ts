@@ -79,9 +79,57 @@ const tryRun = (fn: () => string): string => {
   }
 };
 
+interface Capture {
+  readonly versions: { frr: string; bird: string };
+  readonly messages: CapturedMessage[];
+}
+
+/** What the fixture tests rely on; timing (a session flapping, a late answer) can leave one out. */
+function missing(messages: readonly CapturedMessage[]): string[] {
+  const has = (what: string, test: (m: CapturedMessage, bytes: Buffer) => boolean): string[] =>
+    messages.some((m) => test(m, Buffer.from(m.hex, 'hex'))) ? [] : [what];
+  return [
+    ...(['frr', 'bird'] as const).flatMap((from) =>
+      ['open', 'keepalive', 'update', 'notification', 'route-refresh'].flatMap((type) =>
+        has(`${from} ${type}`, (m) => m.from === from && m.type === type),
+      ),
+    ),
+    ...(['ebgp4', 'ebgp6'] as const).flatMap((session) =>
+      (['frr', 'bird'] as const).flatMap((from) =>
+        has(
+          `${from} ${session} withdrawal`,
+          (m) => m.from === from && m.session === session && m.type === 'update' && m.phase === 'withdraw',
+        ),
+      ),
+    ),
+    ...has('BIRD BoRR', (m, b) => m.from === 'bird' && m.type === 'route-refresh' && b[21] === 1),
+    ...has('BIRD EoRR', (m, b) => m.from === 'bird' && m.type === 'route-refresh' && b[21] === 2),
+    ...has(
+      'BIRD IPv6 refresh request',
+      (m, b) => m.from === 'bird' && m.type === 'route-refresh' && b[20] === 2,
+    ),
+  ];
+}
+
 async function main(): Promise<void> {
   if (!isRoot()) throw new Error('run as root: the capture builds network namespaces');
   const output = process.argv[2] ?? join(import.meta.dirname, '..', '..', 'fixtures', 'bgp', 'captured.json');
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const { versions, messages } = await captureOnce();
+    const gaps = missing(messages);
+    if (gaps.length > 0) {
+      console.log(`attempt ${attempt}: capture incomplete (${gaps.join(', ')}); trying again`);
+      continue;
+    }
+    const regenerate = 'sudo node --import tsx test/support/bgp-capture/capture.ts';
+    writeFileSync(output, `${JSON.stringify({ regenerate, versions, phases: PHASES, messages }, null, 2)}\n`);
+    console.log(`${messages.length} messages written to ${output}`);
+    return;
+  }
+  throw new Error('no complete capture in 3 attempts');
+}
+
+async function captureOnce(): Promise<Capture> {
   const namespaces = new NamespaceSet('hcapbgp-');
   const dir = mkdtempSync(join(tmpdir(), 'hcapbgp-'));
   chownSync(
@@ -218,16 +266,13 @@ async function main(): Promise<void> {
     signal(tcpdump, 'SIGINT');
     await until('tcpdump to finish', () => !processAlive(tcpdump), 5000);
 
-    const messages = extract(readFileSync(pcap), phaseStarts);
-    writeFileSync(
-      output,
-      `${JSON.stringify({ regenerate: 'sudo node --import tsx test/support/bgp-capture/capture.ts', versions, phases: PHASES, messages }, null, 2)}\n`,
-    );
-    console.log(`${messages.length} messages written to ${output}`);
+    return { versions, messages: extract(readFileSync(pcap), phaseStarts) };
   } finally {
     for (const pid of started.reverse()) signal(pid, 'SIGTERM');
     await sleep(300);
     for (const pid of started) signal(pid, 'SIGKILL');
+    // Forget them: a later attempt must never signal a recycled PID.
+    started.length = 0;
     namespaces.cleanup();
     if (process.env.KEEP_CAPTURE_DIR) console.log(`capture files kept in ${dir}`);
     else rmSync(dir, { recursive: true, force: true });

@@ -293,14 +293,9 @@ describe('captured ROUTE-REFRESH, NOTIFICATION and KEEPALIVE', () => {
     const bird = pick((m) => m.from === 'bird' && m.type === 'route-refresh').map((m) =>
       decoded(m, 'route-refresh'),
     );
-    assert.deepEqual(
-      bird.map((r) => [r.afi, r.subtype]),
-      [
-        [1, 1],
-        [1, 2],
-        [2, 0],
-      ],
-    );
+    const subtypes = (afi: number) => bird.filter((r) => r.afi === afi).map((r) => r.subtype);
+    assert.deepEqual(subtypes(1), [1, 2], 'BoRR then EoRR for IPv4');
+    assert.deepEqual(subtypes(2), [0], 'a request for IPv6');
   });
 
   it('both shutdowns are Cease / Administrative Shutdown with the operator message (RFC 8203)', () => {

@@ -84,6 +84,14 @@ describe('OPEN', () => {
     assert.deepEqual(Buffer.from(encodeMessage(decoded)), Buffer.from(bytes));
   });
 
+  it('refuses to encode a capability longer than its length byte allows', () => {
+    const open: OpenMessage = {
+      ...sample,
+      capabilityGroups: [[{ kind: 'unknown', code: 9, value: new Uint8Array(256) }]],
+    };
+    assert.throws(() => encodeMessage(open), RangeError);
+  });
+
   it('keeps the extended format when asked to even for short parameters', () => {
     const bytes = encodeMessage({ ...sample, extendedParameters: true });
     const decoded = decodeOpen(bytes);
