@@ -57,6 +57,8 @@ export interface BgpSpeakerDeps<M> {
   readonly onUpdatesSent?: (peer: string, count: number) => void;
 }
 
+const BFD_STOP_DELAY_MS = 100;
+
 interface Running<M> {
   readonly key: string;
   readonly live: LiveSession;
@@ -175,8 +177,10 @@ export class BgpSpeakerActor<M> {
   }
 
   private end(name: string, run: Running<M>): void {
-    run.bfd?.stop();
+    // The Cease first, BFD (AdminDown) a moment later: the peer's BGP then sees an administrative
+    // shutdown rather than a BFD failure (its BFD daemon would otherwise race the NOTIFICATION).
     run.actor.stop();
+    if (run.bfd) this.deps.clock.setTimeout(() => run.bfd?.stop(), BFD_STOP_DELAY_MS);
     this.running.delete(name);
   }
 }

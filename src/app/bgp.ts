@@ -97,8 +97,10 @@ export class NodeBgp {
     this.speaker.update(this.plan);
   }
 
-  stop(): void {
+  /** Ceases every session, then (once BFD has said AdminDown) closes the BFD sockets. */
+  async stop(): Promise<void> {
     this.speaker.stop();
+    await new Promise((resolve) => setTimeout(resolve, 200));
     for (const { transport } of this.udp.values()) transport.stop();
     this.udp.clear();
   }

@@ -285,7 +285,7 @@ export class StandaloneSpeaker {
   /** SIGTERM: withdraw everything, leave the gossip cluster, close sockets. */
   async stop(): Promise<void> {
     for (const stop of this.stops.splice(0)) stop();
-    this.bgp?.stop();
+    await this.bgp?.stop();
     this.leadership?.stop();
     this.responder?.stop();
     await this.membership?.stop();

@@ -13,6 +13,8 @@ export interface TestLab {
   herald(...args: string[]): SpawnSyncReturns<string>;
   /** Runs a command in the lab's client namespace; stdout, trimmed ('' on failure). */
   client(...command: string[]): string;
+  /** `ip route show VIP` in the lab router's namespace. */
+  routerRoute(vip: string): string;
   /** The node's JSON log lines so far. */
   logs(node: string): Record<string, unknown>[];
   down(): void;
@@ -33,6 +35,14 @@ export function testLab(letter: string): TestLab {
       });
       return run.status === 0 ? run.stdout.trim() : '';
     },
+    routerRoute: (vip: string) =>
+      spawnSync(
+        'ip',
+        ['-n', `hlab-${id}-router`, ...(vip.includes(':') ? ['-6'] : []), 'route', 'show', vip],
+        {
+          encoding: 'utf8',
+        },
+      ).stdout,
     logs: (node: string) =>
       readFileSync(join(stateDir(id), 'logs', `${node}.log`), 'utf8')
         .split('\n')

@@ -164,7 +164,9 @@ describe('BgpSpeakerActor', () => {
     l.advance(50);
     assert.equal(l.routerState(), 'established');
     assert.deepEqual(l.received, ['+10.77.0.200/32@10.0.0.1', '+10.77.0.201/32@10.0.0.1']);
-    assert.deepEqual(l.speaker.sessions(), [{ peer: 'tor', state: 'established', routes: 2 }]);
+    assert.deepEqual(l.speaker.sessions(), [
+      { peer: 'tor', address: '10.0.0.254', state: 'established', routes: 2 },
+    ]);
     l.speaker.stop();
   });
 
@@ -233,6 +235,8 @@ describe('BgpSpeakerActor', () => {
     assert.deepEqual(l.downs, ['bfdDown']);
     assert.deepEqual(l.bfdEvents, ['tor:up:up', 'tor:down:controlDetectionTimeExpired']);
     l.speaker.stop();
+    assert.equal(l.bfdStops(), 0, 'BFD outlives the Cease by a moment');
+    l.advance(100);
     assert.equal(l.bfdStops(), 1);
   });
 });
