@@ -212,7 +212,7 @@ export const bfdSessionMachine = setup({
     detectionTime: ({ context }) => context.detectionTimeUs / 1000,
   },
 }).createMachine({
-  id: 'bfd-session',
+  id: 'bfdSession',
   context: ({ input }) => ({
     ...initialVariables(input),
     transmission: undefined,

@@ -1,6 +1,8 @@
 // Every machine Herald runs, for the statechart exporter and /debug/statecharts: each entry's
 // `machine.toJSON()` is the chart. Add a machine here when you add a *.machine.ts file.
 import type { AnyStateMachine } from 'xstate';
+import { bfdSessionMachine, type BfdSessionEvent } from './bfd-session.machine.js';
+import { bgpSessionMachine, type BgpSessionEvent } from './bgp-session.machine.js';
 import { leadershipMachine, type LeadershipEvent } from './leadership.machine.js';
 import { memberMachine, type MemberMachineEvent } from './member.machine.js';
 
@@ -22,7 +24,17 @@ export const machines: readonly RegisteredMachine[] = [
     description: 'Layer-2 leadership of one service on this node',
     machine: leadershipMachine,
   },
+  {
+    id: 'bgpSession',
+    description: 'BGP session with one peer (RFC 4271 §8 FSM; receive-side hold timer, BFD down)',
+    machine: bgpSessionMachine,
+  },
+  {
+    id: 'bfdSession',
+    description: 'BFD session with one peer (RFC 5880 single hop: AdminDown/Down/Init/Up)',
+    machine: bfdSessionMachine,
+  },
 ];
 
 /** Every event any machine accepts (all dot-namespaced). */
-export type MachineEvent = MemberMachineEvent | LeadershipEvent;
+export type MachineEvent = MemberMachineEvent | LeadershipEvent | BgpSessionEvent | BfdSessionEvent;

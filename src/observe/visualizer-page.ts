@@ -91,8 +91,8 @@ function markStep(machine, record) {
   const section = document.querySelector('section.machine[data-machine="' + cssEscape(machine) + '"]');
   if (!section || selected.get(machine) !== record.actor) return;
   section.querySelectorAll('.transition--active').forEach((n) => n.classList.remove('transition--active'));
-  const arrow = section.querySelector('g.transition[data-source="' + cssEscape(record.from) + '"][data-target="' + cssEscape(record.to) + '"][data-event="' + cssEscape(record.event) + '"]');
-  if (arrow) arrow.classList.add('transition--active');
+  const arrows = section.querySelectorAll('[data-source="' + cssEscape(record.from) + '"][data-target="' + cssEscape(record.to) + '"][data-event="' + cssEscape(record.event) + '"]');
+  arrows.forEach((n) => n.classList.add('transition--active'));
 }
 
 function renderContext() {
