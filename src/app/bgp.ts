@@ -49,12 +49,21 @@ function localAddressTowards(peer: string): Promise<string> {
   });
 }
 
+/** What the native speaker cannot do yet, for a session that asks for it. */
+function unsupportedBy(session: BgpSession): string | undefined {
+  if (!session.peerAddress) return `spec.interface (unnumbered BGP, ${session.interface ?? '?'})`;
+  if (session.vrf) return `spec.vrf (${session.vrf})`;
+  return undefined;
+}
+
 export class NodeBgp {
   readonly speaker: BgpSpeakerActor<Uint8Array>;
   readonly bfd = new Map<string, BfdCounters>();
   private readonly udp = new Map<string, { transport: BfdUdpTransport; users: number }>();
   private plan: BgpNodePlan | undefined;
   private nextDiscriminator = 1 + Math.floor(Math.random() * 0x7fff0000);
+  /** Sessions refused as unsupported (logged once each). */
+  private readonly refused = new Set<string>();
 
   constructor(private readonly options: BgpSpeakerOptions) {
     const { log } = options;
@@ -90,10 +99,24 @@ export class NodeBgp {
         labels: {},
         networkUnavailable: false,
       };
-    this.plan = planBgpNode(
+    const plan = planBgpNode(
       { config: view.config, services: view.services, endpoints: view.endpoints },
       self,
     );
+    const sessions = plan.sessions.filter((session) => {
+      const unsupported = unsupportedBy(session);
+      if (unsupported && !this.refused.has(session.name))
+        this.options.log.error({
+          component: 'bgp',
+          event: 'sessionUnsupported',
+          peer: session.name,
+          err: `BGPPeer ${session.name}: ${unsupported} is not supported by Herald's own BGP speaker yet`,
+        });
+      if (unsupported) this.refused.add(session.name);
+      else this.refused.delete(session.name);
+      return !unsupported;
+    });
+    this.plan = { ...plan, sessions };
     this.speaker.update(this.plan);
   }
 
