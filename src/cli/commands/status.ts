@@ -11,6 +11,10 @@ interface SpeakerState {
   leadership: Record<string, string>;
   members: Record<string, { state: string; incarnation: number }>;
   localHealth: number;
+  bgp?: {
+    sessions?: { peer: string; address: string; state: string; routes: number }[];
+    bfd?: Record<string, { up: boolean }>;
+  };
   actors: { id: string; machine: string; state: string; since: number }[];
   transitions: { at: number; actor: string; from: string; to: string; reason: string }[];
 }
@@ -37,6 +41,17 @@ export function formatStatus(s: SpeakerState, recent: number): string[] {
   lines.push(`  ${s.node.padEnd(16)} alive (self)`);
   for (const [node, m] of members)
     lines.push(`  ${node.padEnd(16)} ${m.state.padEnd(8)} incarnation ${m.incarnation}`);
+  const sessions = s.bgp?.sessions ?? [];
+  if (sessions.length > 0) {
+    lines.push('', `bgp sessions (${sessions.length}):`);
+    for (const b of sessions) {
+      const bfd = s.bgp?.bfd?.[b.peer];
+      const bfdText = bfd ? `  bfd ${bfd.up ? 'up' : 'down'}` : '';
+      lines.push(
+        `  ${b.peer.padEnd(16)} ${b.address.padEnd(24)} ${b.state.padEnd(12)} ${b.routes} routes${bfdText}`,
+      );
+    }
+  }
   const last = s.transitions.slice(-recent);
   lines.push('', `recent transitions (${last.length} of ${s.transitions.length}):`);
   for (const t of last) lines.push(`  ${time(t.at)}  ${t.actor}: ${t.from} -> ${t.to} (${t.reason})`);

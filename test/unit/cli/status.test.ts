@@ -48,6 +48,10 @@ describe('herald status --speaker', () => {
           leadership: { 'default/web': 'leader' },
           members: { node2: { state: 'suspect', incarnation: 7 } },
           localHealth: 0,
+          bgp: {
+            sessions: [{ peer: 'tor', address: '10.0.0.254', state: 'established', routes: 3 }],
+            bfd: { tor: { up: true } },
+          },
         }),
         charts: () => [],
       },
@@ -63,6 +67,7 @@ describe('herald status --speaker', () => {
     assert.match(out, /default\/web {2}10\.0\.0\.1 {2}on eth0/);
     assert.match(out, /default\/web +leader/);
     assert.match(out, /node2 +suspect +incarnation 7/);
+    assert.match(out, /tor +10\.0\.0\.254 +established +3 routes {2}bfd up/);
     assert.match(out, /leadership:default\/web: follower -> leader \(announcing\)/);
   });
 
