@@ -41,6 +41,63 @@ export interface BfdSessionMetrics {
   readonly downEvents: number;
 }
 
+type PerPeerMetric<T> = readonly [
+  kind: 'gauge' | 'counter',
+  name: string,
+  help: string,
+  value: (s: T) => number,
+];
+
+// MetalLB's names and help texts, so existing dashboards keep working.
+const BGP_METRICS: readonly PerPeerMetric<BgpSessionMetrics>[] = [
+  ['gauge', 'metallb_bgp_session_up', 'BGP session state (1 is up, 0 is down)', (s) => (s.up ? 1 : 0)],
+  [
+    'counter',
+    'metallb_bgp_updates_total',
+    'Number of BGP UPDATE messages sent',
+    (s) => s.counters.updatesSent,
+  ],
+  [
+    'gauge',
+    'metallb_bgp_announced_prefixes_total',
+    'Number of prefixes currently being advertised on the BGP session',
+    (s) => s.prefixes,
+  ],
+  ['counter', 'metallb_bgp_opens_sent', 'Number of BGP open messages sent', (s) => s.counters.opensSent],
+  [
+    'counter',
+    'metallb_bgp_opens_received',
+    'Number of BGP open messages received',
+    (s) => s.counters.opensReceived,
+  ],
+  [
+    'counter',
+    'metallb_bgp_notifications_sent',
+    'Number of BGP notification messages sent',
+    (s) => s.counters.notificationsSent,
+  ],
+  [
+    'counter',
+    'metallb_bgp_keepalives_sent',
+    'Number of BGP keepalive messages sent',
+    (s) => s.counters.keepalivesSent,
+  ],
+  [
+    'counter',
+    'metallb_bgp_keepalives_received',
+    'Number of BGP keepalive messages received',
+    (s) => s.counters.keepalivesReceived,
+  ],
+];
+
+const BFD_METRICS: readonly PerPeerMetric<BfdSessionMetrics>[] = [
+  ['gauge', 'metallb_bfd_session_up', 'BFD session state (1 is up, 0 is down)', (s) => (s.up ? 1 : 0)],
+  ['counter', 'metallb_bfd_control_packet_input', 'Number of received BFD control packets', (s) => s.input],
+  ['counter', 'metallb_bfd_control_packet_output', 'Number of sent BFD control packets', (s) => s.output],
+  ['counter', 'metallb_bfd_session_up_events', 'Number of BFD session up events', (s) => s.upEvents],
+  ['counter', 'metallb_bfd_session_down_events', 'Number of BFD session down events', (s) => s.downEvents],
+];
+
 /** A metric per session whose value is read from the session at scrape time. */
 function perPeer<T extends { peer: string }>(
   registry: Registry,
@@ -133,102 +190,10 @@ export function createSpeakerMetrics(sources: SpeakerMetricSources): SpeakerMetr
       for (const [state, n] of counts) this.set({ state }, n);
     },
   });
-  const bgp = sources.bgp;
-  perPeer(registry, 'gauge', 'metallb_bgp_session_up', 'BGP session state (1 is up, 0 is down)', bgp, (s) =>
-    s.up ? 1 : 0,
-  );
-  perPeer(
-    registry,
-    'counter',
-    'metallb_bgp_updates_total',
-    'Number of BGP UPDATE messages sent',
-    bgp,
-    (s) => s.counters.updatesSent,
-  );
-  perPeer(
-    registry,
-    'gauge',
-    'metallb_bgp_announced_prefixes_total',
-    'Number of prefixes currently being advertised on the BGP session',
-    bgp,
-    (s) => s.prefixes,
-  );
-  perPeer(
-    registry,
-    'counter',
-    'metallb_bgp_opens_sent',
-    'Number of BGP open messages sent',
-    bgp,
-    (s) => s.counters.opensSent,
-  );
-  perPeer(
-    registry,
-    'counter',
-    'metallb_bgp_opens_received',
-    'Number of BGP open messages received',
-    bgp,
-    (s) => s.counters.opensReceived,
-  );
-  perPeer(
-    registry,
-    'counter',
-    'metallb_bgp_notifications_sent',
-    'Number of BGP notification messages sent',
-    bgp,
-    (s) => s.counters.notificationsSent,
-  );
-  perPeer(
-    registry,
-    'counter',
-    'metallb_bgp_keepalives_sent',
-    'Number of BGP keepalive messages sent',
-    bgp,
-    (s) => s.counters.keepalivesSent,
-  );
-  perPeer(
-    registry,
-    'counter',
-    'metallb_bgp_keepalives_received',
-    'Number of BGP keepalive messages received',
-    bgp,
-    (s) => s.counters.keepalivesReceived,
-  );
-  const bfd = sources.bfd;
-  perPeer(registry, 'gauge', 'metallb_bfd_session_up', 'BFD session state (1 is up, 0 is down)', bfd, (s) =>
-    s.up ? 1 : 0,
-  );
-  perPeer(
-    registry,
-    'counter',
-    'metallb_bfd_control_packet_input',
-    'Number of received BFD control packets',
-    bfd,
-    (s) => s.input,
-  );
-  perPeer(
-    registry,
-    'counter',
-    'metallb_bfd_control_packet_output',
-    'Number of sent BFD control packets',
-    bfd,
-    (s) => s.output,
-  );
-  perPeer(
-    registry,
-    'counter',
-    'metallb_bfd_session_up_events',
-    'Number of BFD session up events',
-    bfd,
-    (s) => s.upEvents,
-  );
-  perPeer(
-    registry,
-    'counter',
-    'metallb_bfd_session_down_events',
-    'Number of BFD session down events',
-    bfd,
-    (s) => s.downEvents,
-  );
+  for (const [kind, name, help, value] of BGP_METRICS)
+    perPeer(registry, kind, name, help, sources.bgp, value);
+  for (const [kind, name, help, value] of BFD_METRICS)
+    perPeer(registry, kind, name, help, sources.bfd, value);
 
   const transitions = new Counter({
     name: 'herald_machine_transitions_total',
