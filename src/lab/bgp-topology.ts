@@ -148,3 +148,77 @@ exit
 !
 `;
 }
+
+/** The name BIRD gives a node's session of one family, e.g. `node1_v4` (birdc shows it). */
+export function birdProtocolName(node: string, family: 'v4' | 'v6'): string {
+  return `${node.replace(/[^A-Za-z0-9_]/g, '_')}_${family}`;
+}
+
+/**
+ * BIRD 2's configuration for the lab router, equivalent to frrRouterConfig: one BGP protocol per
+ * node and family, BFD on each, everything imported and nothing exported, and kernel protocols
+ * that merge equal paths so the router's kernel gets the same multipath route as with FRR.
+ */
+export function birdRouterConfig(t: LabTopology, options: LabBgpOptions): string {
+  const sessions = t.nodes.flatMap((n) => [
+    `protocol bgp ${birdProtocolName(n.name, 'v4')} from nodes4 {
+  neighbor ${n.ipv4} as ${LAB_BGP.nodeAsn};
+}`,
+    `protocol bgp ${birdProtocolName(n.name, 'v6')} from nodes6 {
+  neighbor ${n.ipv6} as ${LAB_BGP.routerAsn};
+}`,
+  ]);
+  return `# Written by herald lab --bgp bird.
+router id ${t.router.ipv4};
+log stderr all;
+timeformat log "%F %T.%3f";
+timeformat protocol "%F %T.%3f";
+timeformat route "%F %T.%3f";
+debug protocols { states, events };
+
+protocol device { }
+
+protocol bfd {
+  interface "*" {
+    min rx interval ${options.bfdIntervalMs} ms;
+    min tx interval ${options.bfdIntervalMs} ms;
+    multiplier 3;
+  };
+}
+
+# Every BGP path the best one ties with goes to the kernel as one multipath route.
+protocol kernel kernel4 {
+  ipv4 { import none; export all; };
+  merge paths on;
+}
+protocol kernel kernel6 {
+  ipv6 { import none; export all; };
+  merge paths on;
+}
+
+# The defaults hold back a peer for ~60 s after an error and keep a dead peer's routes 120 s
+# (graceful restart): the lab wants neither (lab-notes.md).
+template bgp lab_peer {
+  direct;
+  bfd on;
+  connect retry time 1;
+  error wait time 1, 5;
+  graceful restart off;
+}
+
+template bgp nodes4 from lab_peer {
+  local ${t.router.ipv4} as ${LAB_BGP.routerAsn};
+  password "${LAB_BGP.password}";
+  ipv4 { import all; export none; };
+}
+
+# iBGP (the nodes present our AS over IPv6); direct, so next hops resolve on the LAN and BFD is
+# single-hop like the IPv4 sessions'.
+template bgp nodes6 from lab_peer {
+  local ${t.router.ipv6} as ${LAB_BGP.routerAsn};
+  ipv6 { import all; export none; gateway direct; };
+}
+
+${sessions.join('\n')}
+`;
+}

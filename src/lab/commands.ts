@@ -4,6 +4,7 @@ import type { CliIo } from '../cli/output.js';
 import { clientSeesAnnouncer, labDown, labNodeStatus, labUp, startSpeaker } from './lab.js';
 import { LAB_BGP, type LabBgpOptions } from './bgp-topology.js';
 import { vtysh } from './router.js';
+import { birdc, birdRoutes, labRunsBird } from './router-bird.js';
 import { ip, readState, signal, speakerSocket, stateDir, writeState } from './system.js';
 import { startLabProxy } from './visualize.js';
 import { labTopology } from './topology.js';
@@ -64,16 +65,23 @@ export async function up(nodes: number, id: string, io: CliIo, bgp?: LabBgpOptio
     const routes = await waitForRouterPaths(id, LAB_BGP.vipv4, nodes, 20_000);
     io.out(
       `BGP:             the router has ${routes} path(s) to ${LAB_BGP.vipv4}/32 (${nodes} expected); ` +
-        `herald lab router 'show bgp ipv4 unicast ${LAB_BGP.vipv4}/32'`,
+        `herald lab router '${bgp.router === 'bird' ? `show route for ${LAB_BGP.vipv4}/32 all` : `show bgp ipv4 unicast ${LAB_BGP.vipv4}/32`}'`,
     );
   }
   io.out(`Try: herald lab cut ${answer}   then the curl again;   herald lab down  when done.`);
   return 0;
 }
 
-/** Paths the lab router's BGP table holds for `vip`/32 (or /128). */
+/** Paths the lab router's BGP table holds for `vip`/32 (or /128), whether FRR or BIRD. */
 export function routerPaths(id: string, vip: string): number {
   const t = labTopology(readState(id)?.nodes ?? 1, id);
+  if (labRunsBird(stateDir(id))) {
+    try {
+      return birdRoutes(t, stateDir(id), vip).length;
+    } catch {
+      return 0;
+    }
+  }
   const family = vip.includes(':') ? 'ipv6' : 'ipv4';
   const length = vip.includes(':') ? 128 : 32;
   try {
@@ -102,14 +110,17 @@ export async function waitForRouterPaths(
   return paths;
 }
 
-/** `herald lab router CMD...`: vtysh commands on the lab router. */
+/** `herald lab router CMD...`: vtysh commands (one per argument), or one birdc command (its words). */
 export function router(id: string, commands: readonly string[], io: CliIo): number {
   const state = readState(id);
   if (!state?.router) {
-    io.err(`herald lab: lab ${id} has no BGP router (herald lab up --bgp frr)`);
+    io.err(`herald lab: lab ${id} has no BGP router (herald lab up --bgp frr|bird)`);
     return 1;
   }
-  io.out(vtysh(labTopology(state.nodes, id), stateDir(id), ...commands));
+  const t = labTopology(state.nodes, id);
+  io.out(
+    labRunsBird(stateDir(id)) ? birdc(t, stateDir(id), ...commands) : vtysh(t, stateDir(id), ...commands),
+  );
   return 0;
 }
 

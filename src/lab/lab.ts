@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LAB_BGP, labBgpConfigYaml, type LabBgpOptions } from './bgp-topology.js';
 import { startFrrRouter } from './router.js';
+import { startBirdRouter } from './router-bird.js';
 import { LAB_PREFIX, labConfigYaml, labTopology, type LabHost, type LabTopology } from './topology.js';
 import {
   ip,
@@ -33,7 +34,7 @@ export const LAB_METRICS_PORT = 7472;
 
 export type Progress = (message: string) => void;
 
-/** Builds the lab; with `bgp`, the router runs FRR (started before the speakers dial it). */
+/** Builds the lab; with `bgp`, the router runs FRR or BIRD (started before the speakers dial it). */
 export async function labUp(
   nodes: number,
   id: string,
@@ -59,7 +60,8 @@ export async function labUp(
   const state: LabState = { id, nodes, speakers: {}, http: {} };
   if (bgp) {
     progress(`starting ${bgp.router} in ${t.router.namespace}`);
-    state.router = await startFrrRouter(t, dir, bgp);
+    const start = bgp.router === 'bird' ? startBirdRouter : startFrrRouter;
+    state.router = await start(t, dir, bgp);
   }
   const peers = t.nodes.map((n) => `${n.ipv4}:${t.gossipPort}`).join(',');
   for (const n of t.nodes) {

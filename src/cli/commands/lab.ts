@@ -1,5 +1,6 @@
 // herald lab up|down|status|kill NODE|cut NODE|heal NODE|visualize|failover-bench
 import type { Command } from 'commander';
+import type { LabRouter } from '../../lab/bgp-topology.js';
 import { type CliIo, UsageError } from '../output.js';
 
 interface LabOptions {
@@ -23,22 +24,29 @@ export function registerLab(program: Command, io: CliIo, setExit: (code: number)
       .description('build the lab: bridge, nodes with HTTP servers and speakers, client, router'),
   )
     .option('--nodes <n>', 'how many nodes', '3')
-    .option('--bgp <router>', 'also BGP: the router runs frr, and the nodes advertise a BGP pool to it')
+    .option(
+      '--bgp <router>',
+      'also BGP: the router runs frr or bird, and the nodes advertise a BGP pool to it',
+    )
     .option('--bfd-interval <ms>', 'with --bgp: BFD transmit/receive interval (detect multiplier 3)', '300')
     .option('--services <n>', 'with --bgp: Services with a BGP address (1 + bulk ones)', '1')
     .action(async (opts: LabOptions & { bgp?: string; bfdInterval: string; services: string }) => {
-      if (opts.bgp !== undefined && opts.bgp !== 'frr') throw new UsageError('--bgp must be frr');
+      const router: LabRouter | undefined = opts.bgp === 'frr' || opts.bgp === 'bird' ? opts.bgp : undefined;
+      if (opts.bgp !== undefined && !router) throw new UsageError('--bgp must be frr or bird');
       const { up } = await load();
-      const bgp = opts.bgp
-        ? { router: 'frr' as const, bfdIntervalMs: Number(opts.bfdInterval), services: Number(opts.services) }
+      const bgp = router
+        ? { router, bfdIntervalMs: Number(opts.bfdInterval), services: Number(opts.services) }
         : undefined;
       setExit(await up(Number(opts.nodes), opts.id, io, bgp));
     });
   common(
     lab
       .command('router')
-      .description("run vtysh commands on the lab router (with --bgp), e.g. 'show bgp summary'")
-      .argument('<command...>', 'vtysh commands, one per argument'),
+      .description(
+        "query the lab router (with --bgp): vtysh commands for frr, e.g. 'show bgp summary'; " +
+          "a birdc command for bird, e.g. 'show protocols'",
+      )
+      .argument('<command...>', 'frr: vtysh commands, one per argument; bird: the words of one command'),
   ).action(async (commands: string[], opts: { id: string }) => {
     const { router } = await load();
     setExit(router(opts.id, commands, io));
