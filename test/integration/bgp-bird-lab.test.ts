@@ -13,9 +13,7 @@ import { birdBfdSessions, birdRoutes, type BirdRoute } from '../../src/lab/route
 import { netnsExec, readState, stateDir } from '../../src/lab/system.js';
 import { labTopology } from '../../src/lab/topology.js';
 import { isRoot } from '../support/netns.js';
-import { testLab, type TestLab } from '../support/lab.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { testLab, until, type TestLab } from '../support/lab.js';
 
 describe('BGP and BFD against BIRD', { skip: !isRoot() && 'needs root for network namespaces' }, () => {
   let lab: TestLab;
@@ -31,14 +29,14 @@ describe('BGP and BFD against BIRD', { skip: !isRoot() && 'needs root for networ
     }
   };
   const routerLog = () => readFileSync(join(stateDir(lab.id), 'logs', 'router-bird.log'), 'utf8');
-  const untilRoutes = async (vip: string, want: number, ms: number, since = Date.now()): Promise<number> => {
-    while (routes(vip).length !== want) {
-      if (Date.now() - since > ms)
-        assert.fail(`${vip}: ${routes(vip).length} routes, wanted ${want} within ${ms} ms`);
-      await sleep(20);
-    }
-    return Date.now() - since;
-  };
+  const untilRoutes = (vip: string, want: number, ms: number, since = Date.now()) =>
+    until(
+      `${vip}: routes (want ${want})`,
+      () => routes(vip).length,
+      (n) => n === want,
+      ms,
+      since,
+    );
 
   /** BFD sessions BIRD has Up, by neighbour address. */
   const bfdUp = () =>
@@ -46,13 +44,13 @@ describe('BGP and BFD against BIRD', { skip: !isRoot() && 'needs root for networ
       [...birdBfdSessions(t(), stateDir(lab.id))].filter(([, state]) => state === 'Up').map(([a]) => a),
     );
   /** BFD comes up a little after BGP (lab-notes.md): cutting before would test the hold timer. */
-  const untilBfdUp = async (want: number, ms: number) => {
-    const started = Date.now();
-    while (bfdUp().size < want) {
-      if (Date.now() - started > ms) assert.fail(`BFD: ${bfdUp().size} sessions up, wanted ${want}`);
-      await sleep(100);
-    }
-  };
+  const untilBfdUp = (want: number, ms: number) =>
+    until(
+      'BFD sessions up',
+      () => bfdUp().size,
+      (n) => n >= want,
+      ms,
+    );
 
   before(async () => {
     lab = testLab('d');

@@ -10,9 +10,7 @@ import { LAB_METRICS_PORT } from '../../src/lab/lab.js';
 import { labTopology } from '../../src/lab/topology.js';
 import { readState } from '../../src/lab/system.js';
 import { isRoot } from '../support/netns.js';
-import { testLab, type TestLab } from '../support/lab.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { testLab, until, type TestLab } from '../support/lab.js';
 
 interface Path {
   aspath: { string: string };
@@ -36,15 +34,15 @@ describe('BGP and BFD against FRR', { skip: !isRoot() && 'needs root for network
     };
     return json.paths ?? [];
   };
-  const untilPaths = async (vip: string, want: number, ms: number): Promise<number> => {
-    const started = Date.now();
-    while (paths(vip).length !== want) {
-      if (Date.now() - started > ms)
-        assert.fail(`${vip}: ${paths(vip).length} paths, wanted ${want} within ${ms} ms`);
-      await sleep(50);
-    }
-    return Date.now() - started;
-  };
+  const untilPaths = (vip: string, want: number, ms: number) =>
+    until(
+      `${vip}: paths (want ${want})`,
+      () => paths(vip).length,
+      (n) => n === want,
+      ms,
+      Date.now(),
+      50,
+    );
 
   /** BFD sessions the router has Up, by peer address. */
   const bfdUp = () =>
@@ -54,13 +52,15 @@ describe('BGP and BFD against FRR', { skip: !isRoot() && 'needs root for network
         .map((p) => p.peer),
     );
   /** BFD comes up a little after BGP (lab-notes.md): cutting before would test the hold timer. */
-  const untilBfdUp = async (want: number, ms: number) => {
-    const started = Date.now();
-    while (bfdUp().size < want) {
-      if (Date.now() - started > ms) assert.fail(`BFD: ${bfdUp().size} sessions up, wanted ${want}`);
-      await sleep(100);
-    }
-  };
+  const untilBfdUp = (want: number, ms: number) =>
+    until(
+      'BFD sessions up',
+      () => bfdUp().size,
+      (n) => n >= want,
+      ms,
+      Date.now(),
+      100,
+    );
 
   before(async () => {
     lab = testLab('b');

@@ -61,3 +61,22 @@ function removeStaleLabs(letter: string, herald: (...args: string[]) => unknown)
   }
   for (const labId of stale) herald('lab', 'down', '--id', labId);
 }
+
+/**
+ * Polls `count()` until `done(count)`; fails naming `what` and the last count after `ms` (counted
+ * from `since`). Returns the milliseconds from `since` until it was done.
+ */
+export async function until(
+  what: string,
+  count: () => number,
+  done: (n: number) => boolean,
+  ms: number,
+  since = Date.now(),
+  stepMs = 20,
+): Promise<number> {
+  for (let n = count(); !done(n); n = count()) {
+    if (Date.now() - since > ms) throw new Error(`${what}: ${n} after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+  return Date.now() - since;
+}
