@@ -1,6 +1,7 @@
 // The membership actor: SWIM failure detection with Lifeguard's refinements, driving one
 // member machine per remote speaker. It talks to the network only through a MembershipTransport
 // and to time only through a Clock, so tests run it on a fake network and a simulated clock.
+import { FirstContactGrace } from '../core/membership/first-contact.js';
 import { LocalHealth } from '../core/membership/health.js';
 import { ProbeTargets, shuffleWith } from '../core/membership/targets.js';
 import { mergeContact } from '../core/membership/contact.js';
@@ -79,13 +80,17 @@ export class MembershipActor {
   private running = false;
   private readonly members = new Map<string, Member>();
   private readonly health: LocalHealth;
+  private readonly firstContact: FirstContactGrace;
   private readonly targets: ProbeTargets;
   private readonly listeners = new Set<(change: MemberChange) => void>();
   private readonly timers = new Set<unknown>();
+  /** Members with a probe in flight. */
+  private readonly probing = new Set<string>();
   private readonly random: () => number;
 
   constructor(private readonly deps: MembershipDeps) {
     this.health = new LocalHealth(deps.timing.maxLocalHealth);
+    this.firstContact = new FirstContactGrace(deps.timing.firstContactGraceMs);
     this.incarnation = deps.initialIncarnation ?? 0;
     this.random = deps.random ?? Math.random;
     this.targets = new ProbeTargets(shuffleWith(this.random));
@@ -131,8 +136,11 @@ export class MembershipActor {
       onUpdate: (update) => this.apply(update),
       onDisconnected: (node) => this.schedule(0, () => this.probe(node)),
     });
+    // Join first, then announce: the broadcast then reaches the members the join connected us
+    // to. The join may take longer than a probe (a fresh process's first connections); giving
+    // up early would leave this speaker alone until the next anti-entropy round.
+    await Promise.all(this.deps.seeds.map((seed) => this.pushPullSeed(seed, this.deps.timing.joinTimeoutMs)));
     await this.announceSelf();
-    await Promise.all(this.deps.seeds.map((seed) => this.pushPullSeed(seed)));
     this.schedule(this.health.scale(this.deps.timing.probeIntervalMs), () => this.probeRound());
     this.schedule(this.deps.timing.pushPullIntervalMs, () => this.antiEntropy());
   }
@@ -169,8 +177,21 @@ export class MembershipActor {
     await Promise.all(round.map((node) => this.probe(node)));
   }
 
-  /** One SWIM probe: direct ping, then ping-req through k others; the verdict goes to the machine. */
+  /** One SWIM probe at a time per member: direct ping, then ping-req through k others. */
   private async probe(node: string): Promise<void> {
+    // A failed probe lasts longer than a round (direct + indirect timeouts): without this guard
+    // the next round's probe could get an ack, and then the older one's failure would accuse a
+    // member we have just heard from.
+    if (this.probing.has(node)) return;
+    this.probing.add(node);
+    try {
+      await this.probeOnce(node);
+    } finally {
+      this.probing.delete(node);
+    }
+  }
+
+  private async probeOnce(node: string): Promise<void> {
     const member = this.members.get(node);
     if (!member || !this.running || member.tracker.state === 'dead' || member.tracker.state === 'left')
       return;
@@ -213,10 +234,16 @@ export class MembershipActor {
       this.probeSucceeded(member, ack.incarnation);
       return;
     }
-    // Lifeguard: if helpers could not even answer with a nack, the problem may be ours.
-    if (!indirect.some((r) => r?.type === 'nack')) this.health.worsen();
     // stop() may have run while we awaited the probes.
     if (!this.isRunning()) return;
+    // Met moments ago: still connecting, or still starting up. Probe it again next round
+    // instead of accusing it (core/membership/first-contact.ts).
+    if (this.firstContact.excuses(node, this.deps.clock.now())) {
+      report('failed');
+      return;
+    }
+    // Lifeguard: if helpers could not even answer with a nack, the problem may be ours.
+    if (!indirect.some((r) => r?.type === 'nack')) this.health.worsen();
     report('failed');
     member.tracker.send({ type: 'member.probe.failed' });
     // Tell everyone once per incarnation: the first suspicion starts it elsewhere, later ones
@@ -289,7 +316,15 @@ export class MembershipActor {
     if (!member) {
       if (update.kind !== 'alive' && update.kind !== 'suspect') return;
       member = this.addMember(contact, update.incarnation);
-    } else if (update.peerId || update.addrs) {
+    } else if ((update.peerId || update.addrs) && update.incarnation >= member.tracker.incarnation) {
+      // Only news as fresh as ours may change how we reach a member: a digest that still lists a
+      // restarted member's previous incarnation would point our probes at its dead process.
+      const newProcess =
+        update.kind === 'alive' &&
+        update.incarnation > member.tracker.incarnation &&
+        update.peerId !== undefined &&
+        update.peerId !== member.contact.peerId;
+      if (newProcess) this.firstContact.met(update.node, this.deps.clock.now());
       member.contact = mergeContact(member.contact, contact);
     }
     this.deps.transport.remember(member.contact);
@@ -336,6 +371,7 @@ export class MembershipActor {
     });
     const member: Member = { tracker, contact };
     this.members.set(node, member);
+    this.firstContact.met(node, this.deps.clock.now());
     this.emit({ node, from: 'unknown', to: tracker.state, reason: 'discovered', incarnation });
     return member;
   }
@@ -348,6 +384,10 @@ export class MembershipActor {
     const from = this.lastState.get(node) ?? 'unknown';
     this.lastState.set(node, to);
     if (from === to) return;
+    // Back from dead or left with a higher incarnation: a new process, met for the first time.
+    if (to === 'alive' && (from === 'dead' || from === 'left'))
+      this.firstContact.met(node, this.deps.clock.now());
+    else if (to === 'dead' || to === 'left') this.firstContact.forget(node);
     this.emit({ node, from, to, reason, incarnation });
     // Our own verdicts are news for everyone else.
     if (to === 'suspect' && reason === 'probeFailed')
@@ -413,11 +453,11 @@ export class MembershipActor {
     }
   }
 
-  private async pushPullSeed(seed: string): Promise<void> {
+  private async pushPullSeed(seed: string, timeoutMs: number): Promise<void> {
     const reply = await this.deps.transport.requestSeed(
       seed,
       { type: 'push-pull', from: this.deps.self, members: this.digest() },
-      this.deps.timing.probeTimeoutMs * 4,
+      timeoutMs,
     );
     if (reply?.type === 'push-pull') this.merge(reply.members);
   }
@@ -442,7 +482,7 @@ export class MembershipActor {
           }),
       );
     }
-    if (seed !== undefined) tasks.push(this.pushPullSeed(seed));
+    if (seed !== undefined) tasks.push(this.pushPullSeed(seed, this.deps.timing.probeTimeoutMs * 4));
     await Promise.all(tasks);
   }
 }

@@ -1,6 +1,9 @@
-// One long-lived libp2p stream carrying many SWIM exchanges: requests and replies are framed
-// envelopes `{id, req}` / `{id, rep}`, so a probe costs one frame each way instead of a new
-// stream's negotiation.
+// One long-lived libp2p stream carrying many SWIM exchanges in both directions: requests and
+// replies are framed envelopes `{id, req}` / `{id, rep}`, so a probe costs one frame each way
+// instead of a new stream's negotiation. Either end may send requests: a member that dialed us
+// (a joiner's push-pull) is probed back on the same stream, so first contact costs no extra
+// round trips with a process that is still starting up. Each end numbers its own requests; a
+// reply's id refers to a request of the end that receives it.
 import type { Stream } from '@libp2p/interface';
 import { z } from 'zod';
 import { swimReply, swimRequest, type SwimReply, type SwimRequest } from '../core/membership/wire.js';
@@ -32,7 +35,7 @@ export class SwimChannel {
 
   constructor(
     private readonly stream: Stream,
-    private readonly onRequest: RequestHandler | undefined,
+    private readonly onRequest: RequestHandler,
     private readonly onClose: () => void,
   ) {
     void this.readLoop();
@@ -48,8 +51,9 @@ export class SwimChannel {
     const id = this.nextId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        this.pending.delete(id);
-        resolve(undefined);
+        // After a stall (GC, a busy start-up) the timer runs before the poll phase that would
+        // read a reply already waiting in the socket: give that read one turn of the loop.
+        setImmediate(() => this.pending.get(id)?.(undefined));
       }, timeoutMs);
       this.pending.set(id, (reply) => {
         clearTimeout(timer);
@@ -69,6 +73,7 @@ export class SwimChannel {
   }
 
   private write(message: object): boolean {
+    if (this.closedFlag) return false;
     try {
       this.stream.send(encodeFrame(encoder.encode(JSON.stringify(message))));
       return true;
@@ -86,9 +91,12 @@ export class SwimChannel {
           const message = decodeEnvelope(frame);
           if (!message) continue;
           if ('rep' in message) this.pending.get(message.id)?.(message.rep);
-          else if (this.onRequest) {
+          else {
             const { id } = message;
-            void this.onRequest(message.req).then((rep) => this.write({ id, rep }));
+            void this.onRequest(message.req).then(
+              (rep) => this.write({ id, rep }),
+              () => undefined,
+            );
           }
         }
       }

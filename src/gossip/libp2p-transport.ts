@@ -1,5 +1,12 @@
 // MembershipTransport on libp2p: TCP + noise + yamux inside a private network (pre-shared key),
-// one short stream per SWIM request, and gossipsub to disseminate membership updates.
+// one long-lived two-way stream per peer for SWIM requests (gossip/channel.ts), and gossipsub to
+// disseminate membership updates.
+//
+// Connecting (TCP, the private-network handshake, noise, yamux, protocol negotiation) is slower
+// than a probe timeout on a busy machine, above all with a process that is still starting. So a
+// request waits for a channel only until its own deadline, while the connection attempt runs on
+// for CONNECT_TIMEOUT_MS and is shared by every request to that peer: the next probe finds it
+// ready instead of starting (and abandoning) a handshake of its own.
 import { gossipsub, StrictNoSign, type GossipSub } from '@libp2p/gossipsub';
 import { createHash, randomBytes } from 'node:crypto';
 import { identify } from '@libp2p/identify';
@@ -20,10 +27,13 @@ import {
   type SwimRequest,
 } from '../core/membership/wire.js';
 import { SwimChannel } from './channel.js';
+import { within } from './deadline.js';
 import { mergeContact } from '../core/membership/contact.js';
 import type { MemberContact, MembershipTransport, TransportHandlers } from '../ports/membership-transport.js';
 
 export const SWIM_PROTOCOL = '/herald/swim/1.0.0';
+/** How long a connection or stream attempt may run on after the request that started it gave up. */
+export const CONNECT_TIMEOUT_MS = 5000;
 export const MEMBERSHIP_TOPIC = 'herald/membership/1';
 
 export interface Libp2pTransportOptions {
@@ -48,7 +58,13 @@ export class Libp2pTransport implements MembershipTransport {
   private readonly contacts = new Map<string, MemberContact>();
   private readonly nodeByPeer = new Map<string, string>();
   private readonly taught = new Map<string, string>();
-  private readonly channels = new Map<string, SwimChannel>();
+  /** Open channels per remote peer id, oldest first: ours and the ones the peer opened. */
+  private readonly channels = new Map<string, SwimChannel[]>();
+  /** A channel being opened per peer id, shared by every request that needs it meanwhile. */
+  private readonly opening = new Map<string, Promise<SwimChannel>>();
+  /** A connection being dialed per seed address, and the peer that last answered there. */
+  private readonly seedDials = new Map<string, Promise<Connection>>();
+  private readonly seedPeers = new Map<string, string>();
   private selfContact: MemberContact;
 
   constructor(private readonly options: Libp2pTransportOptions) {
@@ -81,9 +97,13 @@ export class Libp2pTransport implements MembershipTransport {
       },
     });
     this.node = node;
-    await node.handle(SWIM_PROTOCOL, (stream, connection) => this.serve(stream, connection), {
-      runOnLimitedConnection: false,
-    });
+    await node.handle(
+      SWIM_PROTOCOL,
+      (stream, connection) => {
+        this.adopt(connection.remotePeer, stream);
+      },
+      { runOnLimitedConnection: false },
+    );
     node.services.pubsub.subscribe(MEMBERSHIP_TOPIC);
     node.services.pubsub.addEventListener('message', (event) => {
       if (event.detail.topic !== MEMBERSHIP_TOPIC) return;
@@ -102,7 +122,7 @@ export class Libp2pTransport implements MembershipTransport {
   }
 
   async stop(): Promise<void> {
-    for (const channel of [...this.channels.values()]) channel.close();
+    for (const list of [...this.channels.values()]) for (const channel of [...list]) channel.close();
     const node = this.node;
     this.node = undefined;
     await node?.stop();
@@ -125,26 +145,60 @@ export class Libp2pTransport implements MembershipTransport {
     try {
       const peerId = peerIdFromString(contact.peerId);
       await this.teachAddresses(node, contact);
-      const channel = await this.channelTo(peerId, () =>
-        node.dialProtocol(peerId, SWIM_PROTOCOL, { signal: AbortSignal.timeout(timeoutMs) }),
-      );
-      return await channel.request(request, Math.max(1, deadline - Date.now()));
+      // A channel closed under a pending request (a stream reset, a duplicate connection from
+      // simultaneous dials being pruned) is not the member's silence: try once more in time left.
+      for (let attempt = 0; ; attempt++) {
+        const channel = await within(this.channelTo(node, peerId), deadline - Date.now());
+        if (!channel) return undefined;
+        const reply = await channel.request(request, Math.max(1, deadline - Date.now()));
+        if (reply || !channel.closed || attempt >= 1 || Date.now() >= deadline) return reply;
+      }
     } catch {
       return undefined;
     }
   }
 
-  /** The open channel to a peer, or a new one over the stream `open` makes. */
-  private async channelTo(peerId: PeerId, open: () => Promise<Stream>): Promise<SwimChannel> {
+  /** An open channel to the peer (whoever opened it), else the one being opened, else a new one. */
+  private channelTo(node: Libp2p, peerId: PeerId): Promise<SwimChannel> {
     const key = peerId.toString();
-    const existing = this.channels.get(key);
-    if (existing && !existing.closed) return existing;
-    const stream = await open();
-    const channel = new SwimChannel(stream, undefined, () => {
-      if (this.channels.get(key) === channel) this.channels.delete(key);
-    });
-    this.channels.set(key, channel);
+    const open = this.openChannel(key);
+    if (open) return Promise.resolve(open);
+    const pending = this.opening.get(key);
+    if (pending) return pending;
+    const opening = node
+      .dialProtocol(peerId, SWIM_PROTOCOL, { signal: AbortSignal.timeout(CONNECT_TIMEOUT_MS) })
+      .then((stream) => this.adopt(peerId, stream))
+      .finally(() => this.opening.delete(key));
+    opening.catch(() => undefined);
+    this.opening.set(key, opening);
+    return opening;
+  }
+
+  private openChannel(key: string): SwimChannel | undefined {
+    return this.channels.get(key)?.find((c) => !c.closed);
+  }
+
+  /** A stream to a peer, opened by either side, becomes a channel both sides send requests on. */
+  private adopt(peerId: PeerId, stream: Stream): SwimChannel {
+    const key = peerId.toString();
+    const channel: SwimChannel = new SwimChannel(
+      stream,
+      (request) => this.answer(request, key),
+      () => {
+        const rest = (this.channels.get(key) ?? []).filter((c) => c !== channel);
+        if (rest.length > 0) this.channels.set(key, rest);
+        else this.channels.delete(key);
+      },
+    );
+    if (!channel.closed) this.channels.set(key, [...(this.channels.get(key) ?? []), channel]);
     return channel;
+  }
+
+  /** A request from a peer: answered by the membership actor. */
+  private async answer(request: SwimRequest, peerId: string): Promise<SwimReply> {
+    this.remember({ node: request.from, peerId });
+    const reply = await this.handlers?.onRequest(request, { node: request.from, peerId });
+    return reply ?? { type: 'nack', from: this.options.node, seq: 0 };
   }
 
   /** Puts a member's addresses in the peer store once per change (a store write is not free). */
@@ -164,38 +218,50 @@ export class Libp2pTransport implements MembershipTransport {
     timeoutMs: number,
   ): Promise<SwimReply | undefined> {
     const node = this.node;
-    if (!node) return undefined;
+    if (!node || this.isOwnAddress(address)) return undefined;
     const deadline = Date.now() + timeoutMs;
     try {
-      const signal = AbortSignal.timeout(timeoutMs);
-      const connection = await node.dial(hostPortToMultiaddr(address), { signal });
-      const channel = await this.channelTo(connection.remotePeer, () =>
-        connection.newStream(SWIM_PROTOCOL, { signal }),
-      );
+      const known = this.seedPeers.get(address);
+      let channel = known === undefined ? undefined : this.openChannel(known);
+      if (!channel) {
+        const connection = await within(this.dialSeed(node, address), deadline - Date.now());
+        if (!connection) return undefined;
+        channel = await within(this.channelTo(node, connection.remotePeer), deadline - Date.now());
+        if (!channel) return undefined;
+        this.seedPeers.set(address, connection.remotePeer.toString());
+      }
       const reply = await channel.request(request, Math.max(1, deadline - Date.now()));
-      if (reply) this.remember({ node: reply.from, peerId: connection.remotePeer.toString() });
+      const peerId = this.seedPeers.get(address);
+      if (reply && peerId !== undefined) this.remember({ node: reply.from, peerId });
       return reply;
     } catch {
       return undefined;
     }
   }
 
+  /** A connection to a seed address, shared by every request to it while it is being made. */
+  private dialSeed(node: Libp2p, address: string): Promise<Connection> {
+    const pending = this.seedDials.get(address);
+    if (pending) return pending;
+    const dialing = node
+      .dial(hostPortToMultiaddr(address), { signal: AbortSignal.timeout(CONNECT_TIMEOUT_MS) })
+      .finally(() => this.seedDials.delete(address));
+    dialing.catch(() => undefined);
+    this.seedDials.set(address, dialing);
+    return dialing;
+  }
+
+  /** Seed lists usually name every member, this one included: dialing ourselves is wasted work. */
+  private isOwnAddress(address: string): boolean {
+    try {
+      return hostPortToMultiaddr(address).equals(hostPortToMultiaddr(this.options.listen));
+    } catch {
+      return false;
+    }
+  }
+
   async broadcast(update: MemberUpdate): Promise<void> {
     const unique = { ...update, nonce: randomBytes(8).toString('hex') };
     await this.node?.services.pubsub.publish(MEMBERSHIP_TOPIC, encodeMessage(unique)).catch(() => undefined);
-  }
-
-  /** An inbound channel: every request on it is answered by the membership actor. */
-  private serve(stream: Stream, connection: Connection): void {
-    const peerId = connection.remotePeer.toString();
-    new SwimChannel(
-      stream,
-      async (request) => {
-        this.remember({ node: request.from, peerId });
-        const reply = await this.handlers?.onRequest(request, { node: request.from, peerId });
-        return reply ?? { type: 'nack', from: this.options.node, seq: 0 };
-      },
-      () => undefined,
-    );
   }
 }

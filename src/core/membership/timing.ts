@@ -17,6 +17,19 @@ export interface MembershipTiming {
   readonly suspicionConfirmations: number;
   /** Full state exchange with a random member and a seed: heals partitions, repairs lost updates. */
   readonly pushPullIntervalMs: number;
+  /**
+   * How long the first push-pull with each seed may take at start-up. Not failure detection:
+   * a fresh process's first connection (TCP, handshakes, cold JIT) on a busy machine can take
+   * several probe timeouts, and a join that gives up too early leaves the speaker alone.
+   */
+  readonly joinTimeoutMs: number;
+  /**
+   * A member discovered (or rejoined as a new process) less than this long ago is not suspected
+   * when a probe fails: first contact may need a connection, and a starting process answers late
+   * (core/membership/first-contact.ts). Also bounds how late a member that dies while joining is
+   * found.
+   */
+  readonly firstContactGraceMs: number;
   /** Ceiling of the local health multiplier (Lifeguard "LHM"). */
   readonly maxLocalHealth: number;
   /** Time given to the leave broadcast before the transport closes. */
@@ -33,6 +46,8 @@ export const FAST_TIMING: MembershipTiming = {
   suspicionMaxMs: 1200,
   suspicionConfirmations: 2,
   pushPullIntervalMs: 1000,
+  joinTimeoutMs: 2000,
+  firstContactGraceMs: 1500,
   maxLocalHealth: 8,
   leaveFlushMs: 100,
 };
@@ -47,6 +62,8 @@ export const MEMBERLIST_LAN_TIMING: MembershipTiming = {
   suspicionMaxMs: 24_000,
   suspicionConfirmations: 2,
   pushPullIntervalMs: 30_000,
+  joinTimeoutMs: 10_000,
+  firstContactGraceMs: 5000,
   maxLocalHealth: 8,
   leaveFlushMs: 200,
 };

@@ -6,9 +6,22 @@ import { SimulatedClock } from 'xstate';
 import { createMemberTracker } from '../../../src/actors/member-tracker.js';
 import { MembershipActor, type MemberChange } from '../../../src/actors/membership.actor.js';
 import { FAST_TIMING } from '../../../src/core/membership/timing.js';
+import type { MemberUpdate, SwimReply, SwimRequest } from '../../../src/core/membership/wire.js';
+import type {
+  MemberContact,
+  MembershipTransport,
+  TransportHandlers,
+} from '../../../src/ports/membership-transport.js';
 import { MemoryNetwork } from '../../fakes/memory-network.js';
 
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Whether a promise has settled yet (time in these tests moves only when the test moves it). */
+function tracked(promise: Promise<unknown>): { done: boolean } {
+  const state = { done: false };
+  void promise.finally(() => (state.done = true));
+  return state;
+}
 
 /** A deterministic random source (mulberry32). */
 function seeded(seed: number): () => number {
@@ -26,19 +39,23 @@ function cluster(names: string[]) {
   const network = new MemoryNetwork(clock, 1);
   const changes: (MemberChange & { observer: string; at: number })[] = [];
   const actors = new Map<string, MembershipActor>();
-  names.forEach((name, i) => {
+  /** A member process joining through the first name; a restart passes a higher incarnation. */
+  const spawn = (name: string, seeds: string[], initialIncarnation = 0): MembershipActor => {
     const actor = new MembershipActor({
       self: name,
       transport: network.transport(name),
       clock,
       timing: FAST_TIMING,
-      seeds: i === 0 ? [] : [names[0]!],
+      seeds,
       createTracker: (init) => createMemberTracker(init, FAST_TIMING, clock),
-      random: seeded(i + 1),
+      random: seeded(names.indexOf(name) + 1 + initialIncarnation),
+      initialIncarnation,
     });
     actor.onChange((c) => changes.push({ ...c, observer: name, at: clock.now() }));
     actors.set(name, actor);
-  });
+    return actor;
+  };
+  names.forEach((name, i) => spawn(name, i === 0 ? [] : [names[0]!]));
   const advance = async (ms: number): Promise<void> => {
     for (let t = 0; t < ms; t += 5) {
       clock.increment(5);
@@ -47,14 +64,19 @@ function cluster(names: string[]) {
   };
   const state = (observer: string, member: string) => actors.get(observer)!.memberStates().get(member)?.state;
   // start() waits for the seeds' replies, which travel on the simulated clock: start everyone,
-  // then let time run.
+  // then let time run past the first-contact grace, so members are judged as long-known ones.
   const start = async () => {
     const started = [...actors.values()].map((a) => a.start());
     await advance(50);
     await Promise.all(started);
-    await advance(50);
+    await advance(FAST_TIMING.firstContactGraceMs);
   };
-  return { clock, network, actors, changes, advance, state, start };
+  /** Starts a member alone and lets time run until its join (push-pull with the seed) is done. */
+  const join = async (actor: MembershipActor): Promise<void> => {
+    const starting = tracked(actor.start());
+    while (!starting.done) await advance(1);
+  };
+  return { clock, network, actors, changes, advance, state, start, spawn, join };
 }
 
 describe('membership actor (memory network, simulated clock)', () => {
@@ -81,6 +103,11 @@ describe('membership actor (memory network, simulated clock)', () => {
       assert.ok(
         dead.at - cutAt <= t.probeIntervalMs + t.probeTimeoutMs + t.probeTimeoutMs + 30 + t.suspicionMaxMs,
         `${o}: ${dead.at - cutAt} ms`,
+      );
+      // First contact was made long ago: no grace, suspected within one probe round.
+      assert.ok(
+        suspect.at - cutAt <= t.probeIntervalMs + 2 * t.probeTimeoutMs + 30 + 10,
+        `${o} suspected after ${suspect.at - cutAt} ms`,
       );
       assert.ok(dead.at - suspect.at >= t.suspicionMinMs, 'suspicion lasts at least its minimum');
     }
@@ -168,5 +195,195 @@ describe('membership actor (memory network, simulated clock)', () => {
     for (const o of ['m1', 'm2']) assert.equal(c.state(o, 'm3'), 'alive', `${o} sees m3 again`);
     assert.equal(c.state('m3', 'm1'), 'alive');
     assert.equal(c.state('m3', 'm2'), 'alive');
+  });
+});
+
+/** Changes about `member` after index `from` that accuse it: suspect or dead. */
+const accusations = (changes: readonly (MemberChange & { observer: string })[], member: string, from = 0) =>
+  changes
+    .slice(from)
+    .filter((x) => x.node === member && (x.to === 'suspect' || x.to === 'dead'))
+    .map((x) => `${x.observer}: ${x.to} (${x.reason})`);
+
+describe('membership actor: joining and restarting (first contact)', () => {
+  it('a member busy right after joining (answering nothing for a while) is not suspected', async () => {
+    const c = cluster(['m1', 'm2', 'm3']);
+    const [m1, m2, m3] = ['m1', 'm2', 'm3'].map((n) => c.actors.get(n)!);
+    await c.join(m1!);
+    await c.join(m2!);
+    await c.advance(500);
+    await c.join(m3!);
+    assert.equal(c.state('m1', 'm3'), 'alive', 'the seed learned of m3 from its push-pull');
+    // A starting speaker answers a first probe or two, then is busy (loading config, drawing
+    // charts, a cold JIT) for longer than a probe timeout: seen in the lab after every restart.
+    await c.advance(FAST_TIMING.probeIntervalMs + 20);
+    c.network.freeze('m3');
+    await c.advance(600);
+    c.network.thaw('m3');
+    await c.advance(2000);
+    assert.deepEqual(accusations(c.changes, 'm3'), []);
+    // ... and the joiner, whose own probes failed meanwhile, accused nobody either.
+    assert.deepEqual([...accusations(c.changes, 'm1'), ...accusations(c.changes, 'm2')], []);
+    assert.equal(c.state('m1', 'm3'), 'alive');
+    assert.equal(c.state('m3', 'm2'), 'alive');
+  });
+
+  it('a member that never answers after joining is still declared dead once the grace is over', async () => {
+    const c = cluster(['m1', 'm2', 'm3']);
+    const [m1, m2, m3] = ['m1', 'm2', 'm3'].map((n) => c.actors.get(n)!);
+    await c.join(m1!);
+    await c.join(m2!);
+    await c.advance(500);
+    await c.join(m3!);
+    const joinedAt = c.clock.now();
+    c.network.freeze('m3');
+    await c.advance(FAST_TIMING.firstContactGraceMs + 1500);
+    const t = FAST_TIMING;
+    for (const o of ['m1', 'm2']) {
+      const seen = c.changes.filter((x) => x.observer === o && x.node === 'm3');
+      const suspect = seen.find((x) => x.to === 'suspect');
+      const dead = seen.find((x) => x.to === 'dead');
+      assert.ok(suspect && dead, `${o} declared m3 dead`);
+      assert.ok(suspect.at - joinedAt >= t.firstContactGraceMs - 5, `${o}: not suspected during the grace`);
+      assert.ok(
+        dead.at - joinedAt <=
+          t.firstContactGraceMs + t.probeIntervalMs + 2 * t.probeTimeoutMs + 30 + t.suspicionMaxMs,
+        `${o}: dead ${dead.at - joinedAt} ms after the join`,
+      );
+    }
+  });
+
+  it('a restarted member (a new process, higher incarnation) gets a first-contact grace again', async () => {
+    const c = cluster(['m1', 'm2', 'm3']);
+    await c.start();
+    c.network.kill('m3');
+    await c.advance(1000);
+    assert.equal(c.state('m1', 'm3'), 'dead');
+    const mark = c.changes.length;
+    const restarted = c.spawn('m3', ['m1'], 1_000_000);
+    await c.join(restarted);
+    assert.equal(c.state('m1', 'm3'), 'alive', 'rejoined');
+    c.network.freeze('m3');
+    await c.advance(600);
+    c.network.thaw('m3');
+    await c.advance(2000);
+    assert.deepEqual(accusations(c.changes, 'm3', mark), []);
+    assert.equal(c.state('m2', 'm3'), 'alive');
+  });
+});
+
+/** A transport that records what the actor asks of it and answers from a script. */
+class ScriptedTransport implements MembershipTransport {
+  readonly self: MemberContact = { node: 'm1', peerId: 'peer-m1' };
+  handlers: TransportHandlers | undefined;
+  readonly calls: string[] = [];
+  readonly probedPeers: (string | undefined)[] = [];
+
+  constructor(
+    private readonly clock: SimulatedClock,
+    private readonly seedReply: SwimReply,
+    private readonly seedDelayMs: number,
+  ) {}
+
+  start(handlers: TransportHandlers): Promise<void> {
+    this.handlers = handlers;
+    return Promise.resolve();
+  }
+  stop(): Promise<void> {
+    return Promise.resolve();
+  }
+  remember(): void {}
+  request(to: MemberContact, request: SwimRequest): Promise<SwimReply | undefined> {
+    this.calls.push(`request:${request.type}:${to.node}`);
+    if (request.type === 'ping') this.probedPeers.push(to.peerId);
+    return Promise.resolve(
+      request.type === 'push-pull'
+        ? undefined
+        : { type: 'ack', from: to.node, seq: request.seq, incarnation: 0 },
+    );
+  }
+  /** The seed answers after seedDelayMs, or not at all within a shorter timeout. */
+  requestSeed(address: string, _request: SwimRequest, timeoutMs: number): Promise<SwimReply | undefined> {
+    this.calls.push(`seed:${address}`);
+    return new Promise((resolve) =>
+      this.clock.setTimeout(
+        () => resolve(timeoutMs >= this.seedDelayMs ? this.seedReply : undefined),
+        Math.min(timeoutMs, this.seedDelayMs),
+      ),
+    );
+  }
+  broadcast(update: MemberUpdate): Promise<void> {
+    this.calls.push(`broadcast:${update.kind}:${update.node}`);
+    return Promise.resolve();
+  }
+}
+
+describe('membership actor: join order and contact details', () => {
+  const seedReply: SwimReply = {
+    type: 'push-pull',
+    from: 's1',
+    members: [{ node: 's1', incarnation: 3, state: 'alive', peerId: 'peer-s1' }],
+  };
+  const actorOn = (transport: ScriptedTransport, clock: SimulatedClock) =>
+    new MembershipActor({
+      self: 'm1',
+      transport,
+      clock,
+      timing: FAST_TIMING,
+      seeds: ['10.0.0.1:7946'],
+      createTracker: (init) => createMemberTracker(init, FAST_TIMING, clock),
+      random: seeded(7),
+    });
+
+  it('waits for a slow seed (longer than a probe round trip) and announces itself only after the join', async () => {
+    const clock = new SimulatedClock();
+    // A fresh process's first connection on a busy machine: slower than 4 probe timeouts.
+    const transport = new ScriptedTransport(clock, seedReply, FAST_TIMING.probeTimeoutMs * 8);
+    const actor = actorOn(transport, clock);
+    const starting = tracked(actor.start());
+    for (let t = 0; t < FAST_TIMING.joinTimeoutMs + 100 && !starting.done; t += 5) {
+      clock.increment(5);
+      await flush();
+    }
+    assert.ok(starting.done, 'start() returned');
+    assert.equal(actor.joined(), true, 'the join found the seed');
+    assert.equal(actor.memberStates().get('s1')?.state, 'alive');
+    assert.deepEqual(transport.calls.slice(0, 2), ['seed:10.0.0.1:7946', 'broadcast:alive:m1']);
+  });
+
+  it("a stale digest listing a restarted member's previous process does not redirect our probes to it", async () => {
+    const clock = new SimulatedClock();
+    const transport = new ScriptedTransport(clock, seedReply, 1);
+    const actor = actorOn(transport, clock);
+    const starting = tracked(actor.start());
+    while (!starting.done) {
+      await flush();
+      clock.increment(1);
+    }
+    // m2 restarted: its new process (incarnation 9) announced itself ...
+    transport.handlers!.onUpdate({
+      kind: 'alive',
+      node: 'm2',
+      incarnation: 9,
+      from: 'm2',
+      peerId: 'peer-m2-new',
+    });
+    // ... and then a push-pull from a member that has not heard yet lists its previous life.
+    transport.handlers!.onUpdate({
+      kind: 'alive',
+      node: 'm2',
+      incarnation: 8,
+      from: 's1',
+      peerId: 'peer-m2-old',
+    });
+    transport.probedPeers.length = 0;
+    for (let t = 0; t < FAST_TIMING.probeIntervalMs * 3; t += 5) {
+      clock.increment(5);
+      await flush();
+    }
+    const probedM2 = transport.calls.some((c) => c === 'request:ping:m2');
+    assert.ok(probedM2, 'm2 was probed');
+    assert.ok(!transport.probedPeers.includes('peer-m2-old'), 'never at the old process');
+    assert.ok(transport.probedPeers.includes('peer-m2-new'));
   });
 });
