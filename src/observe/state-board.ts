@@ -5,7 +5,13 @@
 // reason is the machine's own (`context.lastTransition.reason` or `context.reason`) when it keeps
 // one, else the event that caused the step.
 import type { InspectionEvent } from 'xstate';
+import { activeStatePaths, type StateValueLike } from './statecharts/active.js';
 import { summarize } from './summarize.js';
+
+const activePaths = (value: unknown): string[] =>
+  typeof value === 'string' || (typeof value === 'object' && value !== null)
+    ? activeStatePaths(value as StateValueLike)
+    : [];
 
 export interface LiveActor {
   /** Stable, readable id given at createActor (`leadership:default/web`, `member:node2`). */
@@ -13,6 +19,8 @@ export interface LiveActor {
   /** The machine's `id` (the statechart's name in /debug/statecharts). */
   readonly machine: string;
   readonly state: string;
+  /** Every active state's dotted path (parallel regions included): what the chart highlights. */
+  readonly paths: readonly string[];
   /** Milliseconds since the epoch when the actor entered `state`. */
   readonly since: number;
   readonly context: unknown;
@@ -47,6 +55,7 @@ interface Tracked {
   id: string;
   machine: string;
   state: string;
+  paths: readonly string[];
   since: number;
   context: unknown;
 }
@@ -57,16 +66,21 @@ export interface StateBoardOptions {
   readonly keep?: number;
 }
 
-/** Dotted path of the deepest active state: `leader`, `session.established`. */
-export function stateName(value: unknown): string {
+/**
+ * The state as people name it: the dotted path down to the deepest active state, stopping at a
+ * parallel state (`leader`, `idle.holding`, `established` — not its timer regions, whose steps
+ * are not transitions anyone needs to see). A parallel root joins its regions with `|`.
+ */
+export function stateName(value: unknown, depth = 0): string {
   if (typeof value === 'string') return value;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>);
     if (entries.length === 1) {
       const [key, inner] = entries[0] as [string, unknown];
-      return `${key}.${stateName(inner)}`;
+      const isParallel = typeof inner === 'object' && inner !== null && Object.keys(inner).length > 1;
+      return isParallel ? key : `${key}.${stateName(inner, depth + 1)}`;
     }
-    return entries.map(([key, inner]) => `${key}.${stateName(inner)}`).join('|');
+    if (depth === 0) return entries.map(([key, inner]) => `${key}.${stateName(inner, 1)}`).join('|');
   }
   return String(value);
 }
@@ -113,6 +127,7 @@ export class StateBoard {
         id: typeof ref.id === 'string' ? ref.id : ref.sessionId,
         machine: typeof ref.logic?.id === 'string' ? ref.logic.id : 'unknown',
         state,
+        paths: activePaths(snapshot.value),
         since: this.now(),
         context: snapshot.context,
       };
@@ -126,6 +141,7 @@ export class StateBoard {
     }
     const before = tracked.context;
     tracked.context = snapshot.context;
+    tracked.paths = activePaths(snapshot.value);
     if (tracked.state === state) return;
     const record: TransitionRecord = {
       seq: ++this.seq,
@@ -169,6 +185,7 @@ export class StateBoard {
       id: actor.id,
       machine: actor.machine,
       state: actor.state,
+      paths: actor.paths,
       since: actor.since,
       context: summarize(actor.context),
     };

@@ -78,7 +78,7 @@ function renderMachine(machine, flashActor) {
   svg.querySelectorAll('.state--active, .state--occupied').forEach((n) => n.classList.remove('state--active', 'state--occupied'));
   for (const a of mine) {
     const mark = a.id === selected.get(machine) ? 'state--active' : 'state--occupied';
-    for (const p of prefixes(a.state)) {
+    for (const p of a.paths || prefixes(a.state)) {
       const g = svg.querySelector('[data-state="' + cssEscape(p) + '"]');
       if (g && !(mark === 'state--occupied' && g.classList.contains('state--active'))) g.classList.add(mark);
     }

@@ -47,6 +47,7 @@ describe('StateBoard', () => {
     assert.equal(transitions[1]?.event, 'election.result');
     assert.equal(transitions.at(-1)?.at, 2000);
     assert.equal(board.actors()[0]?.state, 'leader');
+    assert.deepEqual(board.actors()[0]?.paths, ['leader']);
     assert.equal(board.actors()[0]?.since, 2000);
     const last = changes.flatMap((c) => (c.type === 'transition' ? [c] : [])).pop();
     assert.equal((last?.before as { winner?: string } | undefined)?.winner, undefined);
@@ -108,9 +109,14 @@ describe('StateBoard', () => {
     assert.equal(actor.getSnapshot().value, 'follower');
   });
 
-  it('names nested and parallel states by their dotted paths', () => {
+  it('names nested states by their dotted paths, parallel ones by the parallel state', () => {
     assert.equal(stateName('idle'), 'idle');
     assert.equal(stateName({ session: { open: 'confirm' } }), 'session.open.confirm');
+    assert.equal(
+      stateName({ established: { hold: 'running', keepalive: 'running' } }),
+      'established',
+      'a parallel state is named without its regions',
+    );
     assert.equal(stateName({ a: 'x', b: 'y' }), 'a.x|b.y');
   });
 });
