@@ -34,9 +34,16 @@ export type BgpInboundEvent = Extract<
   }
 >;
 
+/** What decoding an UPDATE depends on, once the OPENs are exchanged. */
+export interface BgpReadContext {
+  /** Both sides sent the 4-octet AS capability: AS_PATH carries 4-byte ASNs. */
+  readonly fourOctetAs: boolean;
+  readonly peer: 'internal' | 'external';
+}
+
 /** Reads and writes messages of type M; a message that does not decode reads as bgp.decodeError. */
 export interface BgpMessageCodec<M> {
-  read(message: M): BgpInboundEvent;
+  read(message: M, context?: BgpReadContext): BgpInboundEvent;
   open(open: BgpOpenSummary): M;
   keepalive(): M;
   notification(notification: BgpNotificationSummary): M;
@@ -175,10 +182,18 @@ export class BgpSessionActor<M> {
         up = true;
         deliver({ type: 'tcp.connected' });
       },
-      message: (message) => deliver(this.deps.codec.read(message)),
+      message: (message) => deliver(this.deps.codec.read(message, this.readContext())),
       closed: (end, error) =>
         deliver(end === 'failed' && !up ? { type: 'tcp.failed', error } : { type: 'tcp.closed', error }),
     });
+  }
+
+  private readContext(): BgpReadContext | undefined {
+    const context = this.context();
+    const negotiated = context?.negotiated;
+    if (!context || !negotiated) return undefined;
+    const internal = negotiated.peerAsn === context.settings.localAsn;
+    return { fourOctetAs: negotiated.fourOctetAs, peer: internal ? 'internal' : 'external' };
   }
 
   private closeConnection(): void {

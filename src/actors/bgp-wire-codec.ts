@@ -68,8 +68,9 @@ function openMessage(open: BgpOpenSummary): Uint8Array {
 }
 
 export const wireCodec: BgpMessageCodec<Uint8Array> = {
-  read(bytes): BgpInboundEvent {
-    const message = decodeMessage(bytes, { fourOctetAs: true });
+  read(bytes, context): BgpInboundEvent {
+    // Before the OPENs are exchanged only OPEN, KEEPALIVE and NOTIFICATION can arrive.
+    const message = decodeMessage(bytes, context ?? { fourOctetAs: true });
     if (isBgpError(message)) {
       if (message.action !== 'session-reset') return { type: 'bgp.update' };
       const { code, subcode, data } = message.notification;
