@@ -82,6 +82,8 @@ router bgp ${FRR_SPEAKER_ASN}
  bgp router-id ${host.ipv4}
  no bgp ebgp-requires-policy
  no bgp network import-check
+ ! Send the first UPDATEs at once (the subgroup coalesce time is 1 s by default).
+ coalesce-time 0
  no bgp default ipv4-unicast
  neighbor ${t.router.ipv4} remote-as ${LAB_BGP.routerAsn}
  neighbor ${t.router.ipv4} password ${LAB_BGP.password}

@@ -104,6 +104,49 @@ export function registerLab(program: Command, io: CliIo, setExit: (code: number)
     });
   common(
     lab
+      .command('bgp-bench')
+      .description(
+        'BGP lab benchmarks: BFD withdrawal after pulled cables, or N prefixes to the router (bench/bgp.md)',
+      ),
+  )
+    .option('--mode <mode>', 'bfd | routes', 'bfd')
+    .option('--bfd-interval <ms>', 'bfd: BFD interval (detect multiplier 3)', '300')
+    .option('--trials <n>', 'bfd: cables to pull', '20')
+    .option('--vips <n>', 'routes: prefixes every speaker advertises', '10000')
+    .option('--out <dir>', 'where to write results', 'bench/results')
+    .action(
+      async (opts: {
+        id: string;
+        mode: string;
+        bfdInterval: string;
+        trials: string;
+        vips: string;
+        out: string;
+      }) => {
+        if (opts.mode !== 'bfd' && opts.mode !== 'routes')
+          throw new UsageError('--mode must be bfd or routes');
+        const numbers = [opts.bfdInterval, opts.trials, opts.vips].map(Number);
+        if (numbers.some((n) => !Number.isInteger(n) || n < 1))
+          throw new UsageError('numbers must be positive integers');
+        if (Number(opts.vips) > 65_000) throw new UsageError('--vips must be at most 65000 (10.79.0.0/16)');
+        const { bgpBench } = await import('../../lab/bgp-bench.js');
+        setExit(
+          await bgpBench(
+            {
+              mode: opts.mode,
+              id: opts.id,
+              out: opts.out,
+              trials: Number(opts.trials),
+              bfdIntervalMs: Number(opts.bfdInterval),
+              vips: Number(opts.vips),
+            },
+            io,
+          ),
+        );
+      },
+    );
+  common(
+    lab
       .command('visualize')
       .description("serve every lab speaker's live statechart visualizer on 127.0.0.1 (until Ctrl-C)"),
   )
