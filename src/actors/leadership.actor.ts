@@ -71,6 +71,8 @@ export class LeadershipActor {
     const plans = planLayer2({ ...view, alive: this.deps.alive() });
     const seen = new Set<string>();
     for (const plan of plans) {
+      // Not a layer-2 service at all (a BGP-only pool): no machine, no log lines, no memory.
+      if (plan.idle === 'noMatchingL2Advertisement') continue;
       const key = serviceKey(plan.service);
       seen.add(key);
       const actor = this.machineFor(key, plan.ips);

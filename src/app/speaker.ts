@@ -58,6 +58,8 @@ export class StandaloneSpeaker {
    * address for a moment and pull traffic away from the real leaders.
    */
   private joinAttempted = false;
+  /** The member names the current view was built with. */
+  private viewMembers: string | undefined;
   private interfaces: InterfaceInfo[] = [];
   private readonly stops: (() => void)[] = [];
   /** Every live machine of this speaker: the visualizer's, the metrics' and the log's source. */
@@ -112,9 +114,10 @@ export class StandaloneSpeaker {
       onTransition: (service, t) => {
         this.leadershipReasons.set(service, t.reason);
         const fields = { component: 'leadership', event: 'transition', service, ...t };
-        // A new reason in the same state (follower: notOwner → memberNotAlive) is detail.
-        if (t.from === t.to) log.debug(fields);
-        else log.info(fields);
+        // Leadership gained or lost is news; the rest (waitingForConfig → follower, a new
+        // reason in the same state) is detail — 10,000 services must not mean 10,000 info lines.
+        if (t.from === 'leader' || t.to === 'leader') log.info(fields);
+        else log.debug(fields);
       },
     });
     this.bgp = new NodeBgp({
@@ -144,7 +147,7 @@ export class StandaloneSpeaker {
         reason: change.reason,
         incarnation: change.incarnation,
       });
-      this.publishView();
+      this.membershipChanged();
       // A member (re)joining or refuting may have drawn clients away while we stayed leader (it
       // announced on its side of a partition, or the others failed over to it): re-assert.
       if (change.to === 'alive' && change.from !== 'unknown') responder.reannounce();
@@ -323,11 +326,23 @@ export class StandaloneSpeaker {
     }
   }
 
+  /**
+   * A member changed state: elect again with the new live set. Only a new or vanished member
+   * (the node list, without Node objects) needs the whole view rebuilt — with 10,000 Services
+   * that is hundreds of milliseconds the event loop cannot spend on every suspicion.
+   */
+  private membershipChanged(): void {
+    const members = [...(this.membership?.memberStates().keys() ?? [])].sort().join();
+    if (members !== this.viewMembers) this.publishView();
+    else if (this.joinAttempted) this.leadership?.membershipChanged();
+  }
+
   private publishView(): void {
     const result = this.config;
     if (!result?.ok || !this.leadership || !this.membership) return;
-    const members = [...this.membership.memberStates().keys(), this.options.node];
-    const { view } = viewFromObjects(result.config, this.objects, members);
+    const known = [...this.membership.memberStates().keys()];
+    this.viewMembers = [...known].sort().join();
+    const { view } = viewFromObjects(result.config, this.objects, [...known, this.options.node]);
     // BGP: every node announces for itself, membership does not matter.
     this.bgp?.update(view);
     if (this.joinAttempted) this.leadership.update(view);

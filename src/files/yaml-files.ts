@@ -2,7 +2,11 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SourcedValue } from '../core/config/apply.js';
-import { parseYamlDocuments } from '../core/yaml-documents.js';
+import { yamlDocumentStream } from '../core/yaml-documents.js';
+
+/** Documents parsed between two pauses: each pause lets timers (BFD, gossip probes) run. */
+const DOCUMENTS_PER_SLICE = 100;
+const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class InputError extends Error {
   override readonly name = 'InputError';
@@ -31,10 +35,14 @@ export async function readYamlInputs(paths: readonly string[]): Promise<SourcedV
       const text = await readFile(file, 'utf8').catch((e: unknown) => {
         throw new InputError(`${file}: ${e instanceof Error ? e.message : String(e)}`);
       });
-      const parsed = parseYamlDocuments(text);
-      if (parsed.errors.length > 0)
-        throw new InputError(`${file}: invalid YAML: ${parsed.errors.join('; ')}`);
-      for (const doc of parsed.documents) out.push({ value: doc.value, file });
+      const errors: string[] = [];
+      let count = 0;
+      for (const item of yamlDocumentStream(text)) {
+        if ('error' in item) errors.push(item.error);
+        else out.push({ value: item.document.value, file });
+        if (++count % DOCUMENTS_PER_SLICE === 0) await pause();
+      }
+      if (errors.length > 0) throw new InputError(`${file}: invalid YAML: ${errors.join('; ')}`);
     }
   }
   return out;

@@ -54,7 +54,11 @@ export interface IdleHoldSettings {
   /** Established this long without a drop: the next drop waits `initialMs` again. */
   readonly stableMs: number;
 }
-export const DEFAULT_IDLE_HOLD: IdleHoldSettings = { initialMs: 1_000, maxMs: 60_000, stableMs: 60_000 };
+/**
+ * Capped at 15 s, not FRR's 120 s: a node whose link flaps must not keep its routes away for long
+ * once the link is good again (the lab benchmark cutting a node every few seconds saw 60 s waits).
+ */
+export const DEFAULT_IDLE_HOLD: IdleHoldSettings = { initialMs: 1_000, maxMs: 15_000, stableMs: 30_000 };
 /** GoBGP's default; FRR and BIRD wait 120 s, too long for a load balancer's routes. */
 export const DEFAULT_CONNECT_RETRY_MS = 5_000;
 

@@ -22,8 +22,12 @@ function service(name: string, ip: string) {
   })!;
 }
 
-function view(services: string[][]): ClusterView {
-  const result = parse([pool('p', ['10.0.0.0/24']), obj('L2Advertisement', 'l2', {})]);
+function view(services: string[][], l2Pools?: string[]): ClusterView {
+  const result = parse([
+    pool('p', ['10.0.0.0/24']),
+    pool('bgp-only', ['10.9.0.0/24']),
+    obj('L2Advertisement', 'l2', l2Pools ? { ipAddressPools: l2Pools } : {}),
+  ]);
   if (!result.ok) throw new Error('bad config');
   return {
     config: result.config,
@@ -52,6 +56,32 @@ function speakers(alive: Set<string>) {
 }
 
 describe('leadership actor', () => {
+  it('runs no machine for a service no L2Advertisement covers (a BGP-only pool)', () => {
+    const { actors, announcers } = speakers(new Set(NODES));
+    for (const actor of actors)
+      actor.update(
+        view(
+          [
+            ['web', '10.0.0.5'],
+            ['bgp', '10.9.0.5'],
+          ],
+          ['p'],
+        ),
+      );
+    assert.equal(announcers('default/web').length, 1);
+    assert.deepEqual(announcers('default/bgp'), []);
+    for (const actor of actors) assert.deepEqual([...actor.states().keys()], ['default/web']);
+    // Once an advertisement covers its pool, the service gets its machine and an announcer.
+    for (const actor of actors)
+      actor.update(
+        view([
+          ['web', '10.0.0.5'],
+          ['bgp', '10.9.0.5'],
+        ]),
+      );
+    assert.equal(announcers('default/bgp').length, 1);
+  });
+
   it('exactly one speaker announces each service, with its addresses', () => {
     const s = speakers(new Set(NODES));
     const v = view([
