@@ -5,8 +5,12 @@
 //   node --import tsx --import ./src/polyfill.ts test/support/membership-join-churn.ts cold --trials 20
 //   node --import tsx --import ./src/polyfill.ts test/support/membership-join-churn.ts restart --node node2
 //
+// `--burn N` keeps N busy-looping processes running meanwhile: the bug shows on a loaded machine
+// (load ≥ 2 per core), and other people's load comes and goes; a fixed extra load makes runs
+// comparable.
+//
 // Lab ids start with `j` (namespaces hlab-j...-*); every lab it builds is removed at the end.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -204,6 +208,16 @@ async function restart(trials: number, id: string, node: string, settleMs: numbe
   return out;
 }
 
+/** N processes spinning on the CPU until stopped (killed by PID). */
+export function burnCpu(n: number): () => void {
+  const burners: ChildProcess[] = Array.from({ length: n }, () =>
+    spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }),
+  );
+  return () => {
+    for (const b of burners) b.kill('SIGKILL');
+  };
+}
+
 function summarize(trial: number, detail: ChurnCount, joinMs: Record<string, number>): Trial {
   const t = {
     trial,
@@ -225,6 +239,7 @@ async function main(): Promise<void> {
       id: { type: 'string' },
       node: { type: 'string', default: 'node2' },
       'settle-ms': { type: 'string', default: '4000' },
+      burn: { type: 'string', default: '0' },
     },
   });
   const mode = positionals[0];
@@ -233,8 +248,10 @@ async function main(): Promise<void> {
   if (mode !== 'cold' && mode !== 'restart') throw new Error('usage: membership-join-churn.ts cold|restart');
   const id = values.id ?? (mode === 'cold' ? 'jcold' : 'jrst');
   if (!id.startsWith('j')) throw new Error('lab ids of this tool start with j');
-  const results =
-    mode === 'cold' ? await cold(trials, id, settle) : await restart(trials, id, values.node, settle);
+  const stopBurning = burnCpu(Number(values.burn));
+  const results = await (
+    mode === 'cold' ? cold(trials, id, settle) : restart(trials, id, values.node, settle)
+  ).finally(stopBurning);
   const total = (k: 'suspicions' | 'deaths' | 'falseAnnouncements') => results.reduce((s, r) => s + r[k], 0);
   const affected = (k: 'suspicions' | 'deaths' | 'falseAnnouncements') =>
     results.filter((r) => r[k] > 0).length;
@@ -243,6 +260,7 @@ async function main(): Promise<void> {
     `${JSON.stringify({
       mode,
       trials,
+      burn: Number(values.burn),
       suspicions: total('suspicions'),
       trialsWithSuspicion: affected('suspicions'),
       deaths: total('deaths'),
