@@ -75,6 +75,13 @@ export class Libp2pTransport implements MembershipTransport {
     return this.selfContact;
   }
 
+  /** Open SWIM channels, whoever opened them (diagnostics and tests). */
+  get openChannels(): number {
+    let n = 0;
+    for (const list of this.channels.values()) n += list.filter((c) => !c.closed).length;
+    return n;
+  }
+
   async start(handlers: TransportHandlers): Promise<void> {
     this.handlers = handlers;
     const node = await createLibp2p({
