@@ -1,18 +1,19 @@
 // Composition of Herald's own BGP speaker for one node: the BGP speaker actor with the wire codec
-// and TCP transport (MD5, TTL), and per session with a BFD profile a BFD session actor over the
-// UDP transport (one per local address, shared by the sessions from it). Fed the node's BGP plan
+// and TCP transport (MD5, TTL), and per session with a BFD profile a BFD session in the BFD
+// worker thread (app/bfd-worker.ts: its deadlines must not wait for this thread). Fed the node's BGP plan
 // on every change of config, services or endpoints; reports to the state board, log and metrics.
 import dgram from 'node:dgram';
 import type { InspectionEvent } from 'xstate';
-import { BfdSessionActor } from '../actors/bfd-session.actor.js';
+import { Worker } from 'node:worker_threads';
 import { BgpSpeakerActor, type BfdHandle } from '../actors/bgp-speaker.actor.js';
 import { wireCodec, wireUpdates } from '../actors/bgp-wire-codec.js';
 import { planBgpNode, type BgpNodePlan, type BgpSession } from '../core/bgp-plan/index.js';
 import { toNodeModel } from '../core/election/nodes.js';
 import type { ClusterView } from '../core/plan/view.js';
-import { BfdUdpTransport } from '../bfd/udp-transport.js';
 import { TcpBgpTransport } from '../bgp/tcp-transport.js';
 import type { EventLog } from '../observe/log.js';
+import type { ExternalActor, StateBoard } from '../observe/state-board.js';
+import type { BfdCommand, BfdReport } from './bfd-messages.js';
 import { systemClock } from './system-clock.js';
 
 export interface BgpSpeakerOptions {
@@ -21,8 +22,17 @@ export interface BgpSpeakerOptions {
   readonly routerId: string;
   readonly log: EventLog;
   readonly inspect: (event: InspectionEvent) => void;
+  /** BFD sessions run in a worker thread and report their transitions here. */
+  readonly board: StateBoard;
   /** Passwords of sessions with a passwordSecret: the Secret's `password`, if it is known. */
   readonly secretPassword: (namespace: string, name: string) => string | undefined;
+}
+
+interface BfdHandlers {
+  up(): void;
+  down(reason: string): void;
+  transition(t: { to: string; reason: string; diagnostic: number }): void;
+  counters(c: { input: number; output: number }): void;
 }
 
 export interface BfdCounters {
@@ -59,7 +69,8 @@ function unsupportedBy(session: BgpSession): string | undefined {
 export class NodeBgp {
   readonly speaker: BgpSpeakerActor<Uint8Array>;
   readonly bfd = new Map<string, BfdCounters>();
-  private readonly udp = new Map<string, { transport: BfdUdpTransport; users: number }>();
+  private bfdWorker: Worker | undefined;
+  private readonly bfdHandlers = new Map<string, BfdHandlers>();
   private plan: BgpNodePlan | undefined;
   private nextDiscriminator = 1 + Math.floor(Math.random() * 0x7fff0000);
   /** Sessions refused as unsupported (logged once each). */
@@ -120,12 +131,12 @@ export class NodeBgp {
     this.speaker.update(this.plan);
   }
 
-  /** Ceases every session, then (once BFD has said AdminDown) closes the BFD sockets. */
+  /** Ceases every session, then (once BFD has said AdminDown) ends the BFD worker. */
   async stop(): Promise<void> {
     this.speaker.stop();
     await new Promise((resolve) => setTimeout(resolve, 200));
-    for (const { transport } of this.udp.values()) transport.stop();
-    this.udp.clear();
+    await this.bfdWorker?.terminate();
+    this.bfdWorker = undefined;
   }
 
   /** Peers with their state and route counts, for /debug/state. */
@@ -165,11 +176,11 @@ export class NodeBgp {
   private startBfd(session: BgpSession, events: { up(): void; down(reason: string): void }): BfdHandle {
     const settings = session.bfd?.settings;
     const peer = session.peerAddress;
+    const name = session.name;
     const counters: BfdCounters = { up: false, input: 0, output: 0, upEvents: 0, downEvents: 0 };
-    this.bfd.set(session.name, counters);
-    let actor: BfdSessionActor | undefined;
-    let release: (() => void) | undefined;
+    this.bfd.set(name, counters);
     let stopped = false;
+    let chart: ExternalActor | undefined;
     if (settings && peer) {
       const source = session.sourceAddress
         ? Promise.resolve(session.sourceAddress)
@@ -177,46 +188,52 @@ export class NodeBgp {
       source.then(
         (local) => {
           if (stopped) return;
-          const udp = this.udpFor(local);
-          release = udp.release;
-          actor = new BfdSessionActor(
-            {
-              localDiscriminator: this.nextDiscriminator++,
-              desiredMinTxUs: settings.transmitIntervalMs * 1000,
-              requiredMinRxUs: settings.receiveIntervalMs * 1000,
-              detectMultiplier: settings.detectMultiplier,
-              passive: settings.passiveMode,
-              // Single hop (RFC 5881 §5): exactly 255. The profile's minimumTtl is for multihop.
-              minimumTtl: 255,
+          const input = {
+            localDiscriminator: this.nextDiscriminator++,
+            desiredMinTxUs: settings.transmitIntervalMs * 1000,
+            requiredMinRxUs: settings.receiveIntervalMs * 1000,
+            detectMultiplier: settings.detectMultiplier,
+            passive: settings.passiveMode,
+            // Single hop (RFC 5881 §5): exactly 255. The profile's minimumTtl is for multihop.
+            minimumTtl: 255,
+          };
+          chart = this.options.board.external(`bfd:${name}`, 'bfdSession', 'down', { peer, local, ...input });
+          this.bfdHandlers.set(name, {
+            up: () => {
+              counters.up = true;
+              counters.upEvents++;
+              events.up();
             },
-            {
-              clock: systemClock,
-              transport: udp.transport.peer(peer),
-              id: `bfd:${session.name}`,
-              inspect: this.options.inspect,
-              onUp: () => {
-                counters.up = true;
-                counters.upEvents++;
-                events.up();
-              },
-              onDown: (down) => {
-                counters.up = false;
-                counters.downEvents++;
-                events.down(down.reason);
-              },
-              onPacket: (direction) => {
-                if (direction === 'input') counters.input++;
-                else counters.output++;
-              },
+            down: (reason) => {
+              counters.up = false;
+              counters.downEvents++;
+              events.down(reason);
             },
-          );
-          actor.start();
+            transition: (t) =>
+              chart?.transition(t.to, t.reason, 'bfd.packet.received', {
+                peer,
+                local,
+                diagnostic: t.diagnostic,
+                ...input,
+              }),
+            counters: (c) => {
+              counters.input = c.input;
+              counters.output = c.output;
+            },
+          });
+          this.worker().postMessage({
+            type: 'start',
+            name,
+            local,
+            peer,
+            settings: input,
+          } satisfies BfdCommand);
         },
         (error: unknown) =>
           this.options.log.error({
             component: 'bfd',
             event: 'noLocalAddress',
-            peer: session.name,
+            peer: name,
             err: String(error),
           }),
       );
@@ -224,32 +241,48 @@ export class NodeBgp {
     return {
       stop: () => {
         stopped = true;
-        actor?.stop();
-        release?.();
-        this.bfd.delete(session.name);
+        chart?.stop();
+        this.bfdHandlers.delete(name);
+        this.bfd.delete(name);
+        this.bfdWorker?.postMessage({ type: 'stop', name } satisfies BfdCommand);
       },
     };
   }
 
-  private udpFor(local: string): { transport: BfdUdpTransport; release: () => void } {
-    let entry = this.udp.get(local);
-    if (!entry) {
-      const transport = new BfdUdpTransport({ localAddress: local });
-      transport.start();
-      entry = { transport, users: 0 };
-      this.udp.set(local, entry);
-    }
-    entry.users++;
-    const used = entry;
-    return {
-      transport: used.transport,
-      release: () => {
-        used.users--;
-        if (used.users === 0) {
-          used.transport.stop();
-          this.udp.delete(local);
-        }
-      },
-    };
+  /** The BFD worker thread, started with the first BFD session. */
+  private worker(): Worker {
+    if (this.bfdWorker) return this.bfdWorker;
+    const worker = new Worker(new URL('./bfd-worker.js', import.meta.url));
+    worker.on('message', (report: BfdReport) => {
+      const handlers = this.bfdHandlers.get(report.name);
+      if (!handlers) return;
+      switch (report.type) {
+        case 'up':
+          handlers.up();
+          break;
+        case 'down':
+          handlers.down(report.reason);
+          break;
+        case 'transition':
+          handlers.transition(report);
+          break;
+        case 'counters':
+          handlers.counters(report);
+          break;
+        case 'error':
+          this.options.log.error({
+            component: 'bfd',
+            event: 'sessionFailed',
+            peer: report.name,
+            err: report.err,
+          });
+      }
+    });
+    worker.on('error', (error) =>
+      this.options.log.error({ component: 'bfd', event: 'workerFailed', err: String(error) }),
+    );
+    worker.unref();
+    this.bfdWorker = worker;
+    return worker;
   }
 }

@@ -125,6 +125,7 @@ export class StandaloneSpeaker {
       routerId: routerIdFrom(this.options.listen),
       log,
       inspect: this.board.inspect,
+      board: this.board,
       secretPassword: (namespace, name) => secretPassword(this.objects, namespace, name),
     });
     this.membership = await createMembership({

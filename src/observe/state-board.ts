@@ -39,6 +39,12 @@ export interface TransitionRecord {
   readonly event: string;
 }
 
+/** Reports of an actor running outside this thread (see StateBoard.external). */
+export interface ExternalActor {
+  transition(to: string, reason: string, event: string, context: unknown): void;
+  stop(): void;
+}
+
 export type BoardChange =
   | {
       readonly type: 'transition';
@@ -108,6 +114,7 @@ export class StateBoard {
   private readonly now: () => number;
   private readonly keep: number;
   private seq = 0;
+  private externals = 0;
 
   constructor(options: StateBoardOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -155,10 +162,44 @@ export class StateBoard {
     };
     tracked.state = state;
     tracked.since = record.at;
-    this.ring.push(record);
-    if (this.ring.length > this.keep) this.ring.shift();
+    this.remember(record);
     this.emit({ type: 'transition', record, actor: this.view(tracked), before, after: snapshot.context });
   };
+
+  /**
+   * An actor whose machine runs elsewhere (the BFD worker thread): it reports its transitions
+   * here itself, and shows in /debug/state, the visualizer, the log and metrics like any other.
+   */
+  external(id: string, machine: string, state: string, context: unknown): ExternalActor {
+    const key = `external:${id}:${++this.externals}`;
+    const tracked: Tracked = { id, machine, state, paths: [state], since: this.now(), context };
+    this.live.set(key, tracked);
+    this.emit({ type: 'started', actor: this.view(tracked) });
+    return {
+      transition: (to, reason, event, after) => {
+        if (!this.live.has(key)) return;
+        const before = tracked.context;
+        tracked.context = after;
+        if (to === tracked.state) return;
+        const record: TransitionRecord = {
+          seq: ++this.seq,
+          at: this.now(),
+          actor: id,
+          machine,
+          from: tracked.state,
+          to,
+          reason,
+          event,
+        };
+        tracked.state = to;
+        tracked.paths = [to];
+        tracked.since = record.at;
+        this.remember(record);
+        this.emit({ type: 'transition', record, actor: this.view(tracked), before, after });
+      },
+      stop: () => this.forget(key),
+    };
+  }
 
   actors(): LiveActor[] {
     return [...this.live.values()].map((a) => this.view(a)).sort((a, b) => a.id.localeCompare(b.id));
@@ -171,6 +212,11 @@ export class StateBoard {
   subscribe(listener: (change: BoardChange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  private remember(record: TransitionRecord): void {
+    this.ring.push(record);
+    if (this.ring.length > this.keep) this.ring.shift();
   }
 
   private forget(sessionId: string): void {

@@ -109,6 +109,26 @@ describe('StateBoard', () => {
     assert.equal(actor.getSnapshot().value, 'follower');
   });
 
+  it('an actor running elsewhere (the BFD worker) reports its own transitions', () => {
+    let now = 10;
+    const board = new StateBoard({ now: () => now });
+    const changes: string[] = [];
+    board.subscribe((c) => changes.push(c.type));
+    const bfd = board.external('bfd:tor', 'bfdSession', 'down', { peer: '10.0.0.1' });
+    now = 20;
+    bfd.transition('up', 'receivedInit', 'bfd.packet.received', { peer: '10.0.0.1', diagnostic: 0 });
+    bfd.transition('up', 'receivedUp', 'bfd.packet.received', { peer: '10.0.0.1', diagnostic: 0 });
+    assert.deepEqual(
+      board.recent().map((t) => [t.actor, t.machine, t.from, t.to, t.reason, t.at]),
+      [['bfd:tor', 'bfdSession', 'down', 'up', 'receivedInit', 20]],
+    );
+    assert.deepEqual(board.actors()[0]?.paths, ['up']);
+    bfd.stop();
+    bfd.transition('down', 'late', 'x', {});
+    assert.deepEqual(board.actors(), []);
+    assert.deepEqual(changes, ['started', 'transition', 'stopped']);
+  });
+
   it('names nested states by their dotted paths, parallel ones by the parallel state', () => {
     assert.equal(stateName('idle'), 'idle');
     assert.equal(stateName({ session: { open: 'confirm' } }), 'session.open.confirm');
