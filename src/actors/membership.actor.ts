@@ -134,7 +134,11 @@ export class MembershipActor {
     await this.deps.transport.start({
       onRequest: (request, contact) => this.answer(request, contact),
       onUpdate: (update) => this.apply(update),
-      onDisconnected: (node) => this.schedule(0, () => this.probe(node)),
+      onDisconnected: (node) => {
+        // A closed connection is no slow start: a killed process is judged at once, grace or not.
+        this.firstContact.forget(node);
+        this.schedule(0, () => this.probe(node));
+      },
     });
     // Join first, then announce: the broadcast then reaches the members the join connected us
     // to. The join may take longer than a probe (a fresh process's first connections); giving
@@ -299,10 +303,25 @@ export class MembershipActor {
     }
   }
 
+  /** Contact details from the transport itself (the peer that sent a request): authentic. */
   private learn(contact: MemberContact): void {
     this.deps.transport.remember(contact);
     const member = this.members.get(contact.node);
-    if (member) member.contact = mergeContact(member.contact, contact);
+    if (member) this.updateContact(member, contact);
+  }
+
+  /**
+   * A member's new contact details. Another peer id under the same name is another process (a
+   * restart generates a new key): met for the first time, it gets a first-contact grace.
+   */
+  private updateContact(member: Member, contact: MemberContact): void {
+    const known = member.contact.peerId;
+    const node = member.contact.node;
+    if (contact.peerId !== undefined && contact.peerId !== known) {
+      if (known === undefined) this.firstContact.identify(node, contact.peerId);
+      else this.firstContact.met(node, this.deps.clock.now(), contact.peerId);
+    }
+    member.contact = mergeContact(member.contact, contact);
   }
 
   /** Applies a disseminated update (or a digest entry treated as one). */
@@ -319,13 +338,7 @@ export class MembershipActor {
     } else if ((update.peerId || update.addrs) && update.incarnation >= member.tracker.incarnation) {
       // Only news as fresh as ours may change how we reach a member: a digest that still lists a
       // restarted member's previous incarnation would point our probes at its dead process.
-      const newProcess =
-        update.kind === 'alive' &&
-        update.incarnation > member.tracker.incarnation &&
-        update.peerId !== undefined &&
-        update.peerId !== member.contact.peerId;
-      if (newProcess) this.firstContact.met(update.node, this.deps.clock.now());
-      member.contact = mergeContact(member.contact, contact);
+      this.updateContact(member, contact);
     }
     this.deps.transport.remember(member.contact);
     switch (update.kind) {
@@ -371,7 +384,7 @@ export class MembershipActor {
     });
     const member: Member = { tracker, contact };
     this.members.set(node, member);
-    this.firstContact.met(node, this.deps.clock.now());
+    this.firstContact.met(node, this.deps.clock.now(), contact.peerId);
     this.emit({ node, from: 'unknown', to: tracker.state, reason: 'discovered', incarnation });
     return member;
   }
@@ -384,10 +397,7 @@ export class MembershipActor {
     const from = this.lastState.get(node) ?? 'unknown';
     this.lastState.set(node, to);
     if (from === to) return;
-    // Back from dead or left with a higher incarnation: a new process, met for the first time.
-    if (to === 'alive' && (from === 'dead' || from === 'left'))
-      this.firstContact.met(node, this.deps.clock.now());
-    else if (to === 'dead' || to === 'left') this.firstContact.forget(node);
+    if (to === 'dead' || to === 'left') this.firstContact.forget(node);
     this.emit({ node, from, to, reason, incarnation });
     // Our own verdicts are news for everyone else.
     if (to === 'suspect' && reason === 'probeFailed')

@@ -39,11 +39,19 @@ function cluster(names: string[]) {
   const network = new MemoryNetwork(clock, 1);
   const changes: (MemberChange & { observer: string; at: number })[] = [];
   const actors = new Map<string, MembershipActor>();
-  /** A member process joining through the first name; a restart passes a higher incarnation. */
+  /**
+   * A member process joining through the first name. A restart passes a higher incarnation and,
+   * as a real process would have, a new peer id.
+   */
   const spawn = (name: string, seeds: string[], initialIncarnation = 0): MembershipActor => {
+    const transport = network.transport(name);
+    (transport as { self: MemberContact }).self = {
+      ...transport.self,
+      peerId: `peer-${name}#${initialIncarnation}`,
+    };
     const actor = new MembershipActor({
       self: name,
-      transport: network.transport(name),
+      transport,
       clock,
       timing: FAST_TIMING,
       seeds,
@@ -317,6 +325,47 @@ class ScriptedTransport implements MembershipTransport {
     return Promise.resolve();
   }
 }
+
+describe('membership actor: what the grace does not cover', () => {
+  it('a member killed moments after joining is found at once: a closed connection is no slow start', async () => {
+    const c = cluster(['m1', 'm2', 'm3']);
+    const [m1, m2, m3] = ['m1', 'm2', 'm3'].map((n) => c.actors.get(n)!);
+    await c.join(m1!);
+    await c.join(m2!);
+    await c.advance(500);
+    await c.join(m3!);
+    await c.advance(200);
+    const killedAt = c.clock.now();
+    c.network.kill('m3');
+    await c.advance(1000);
+    const dead = c.changes.find((x) => x.observer === 'm1' && x.node === 'm3' && x.to === 'dead');
+    assert.ok(dead, 'declared dead');
+    assert.ok(dead.at - killedAt <= FAST_TIMING.suspicionMinMs + 50, `${dead.at - killedAt} ms`);
+  });
+
+  it('a member back from a partition (the same process) is judged at once when it fails again', async () => {
+    const c = cluster(['m1', 'm2', 'm3']);
+    await c.start();
+    c.network.cutCable('m3');
+    await c.advance(2000);
+    assert.equal(c.state('m1', 'm3'), 'dead');
+    c.network.healCable('m3');
+    await c.advance(FAST_TIMING.pushPullIntervalMs * 3);
+    assert.equal(c.state('m1', 'm3'), 'alive');
+    const cutAgainAt = c.clock.now();
+    c.network.cutCable('m3');
+    await c.advance(1000);
+    const suspected = c.changes.find(
+      (x) => x.observer === 'm1' && x.node === 'm3' && x.to === 'suspect' && x.at >= cutAgainAt,
+    );
+    assert.ok(suspected, 'suspected again');
+    const t = FAST_TIMING;
+    assert.ok(
+      suspected.at - cutAgainAt <= t.probeIntervalMs + 2 * t.probeTimeoutMs + 30 + 10,
+      `suspected ${suspected.at - cutAgainAt} ms after the second cut`,
+    );
+  });
+});
 
 describe('membership actor: join order and contact details', () => {
   const seedReply: SwimReply = {
