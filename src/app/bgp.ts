@@ -134,8 +134,10 @@ export class NodeBgp {
   /** Ceases every session, then (once BFD has said AdminDown) ends the BFD worker. */
   async stop(): Promise<void> {
     this.speaker.stop();
+    const worker = this.bfdWorker;
+    if (!worker) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
-    await this.bfdWorker?.terminate();
+    await worker.terminate();
     this.bfdWorker = undefined;
   }
 

@@ -155,8 +155,7 @@ export class StandaloneSpeaker {
     });
     await this.reload();
     this.stops.push(watchDirectory(this.options.configDir, () => void this.reload()));
-    await this.membership.start();
-    this.settleJoin();
+    // Everything slow happens before the join: once others know us, we must answer probes.
     const charts = machineCharts();
     for (const listen of this.options.httpListen) {
       const server = await startDebugServer(listen, {
@@ -169,6 +168,8 @@ export class StandaloneSpeaker {
       });
       this.stops.push(() => stopDebugServer(server));
     }
+    await this.membership.start();
+    this.settleJoin();
     log.info({ component: 'speaker', event: 'started' });
   }
 
@@ -289,10 +290,10 @@ export class StandaloneSpeaker {
   /** SIGTERM: withdraw everything, leave the gossip cluster, close sockets. */
   async stop(): Promise<void> {
     for (const stop of this.stops.splice(0)) stop();
-    await this.bgp?.stop();
     this.leadership?.stop();
     this.responder?.stop();
-    await this.membership?.stop();
+    // The leave broadcast (layer-2 failover) must not wait for BGP's Cease-then-BFD pause.
+    await Promise.all([this.bgp?.stop(), this.membership?.stop()]);
     this.options.log.info({ component: 'speaker', event: 'stopped' });
   }
 

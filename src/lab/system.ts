@@ -23,12 +23,19 @@ export function listNamespaces(): string[] {
     .filter(Boolean);
 }
 
+/** Running: it exists and is not a zombie (a killed child may wait a while to be reaped). */
 export const processAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) S ..." — state Z is a zombie.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
   }
 };
 
