@@ -60,7 +60,14 @@ function start(command: Extract<BfdCommand, { type: 'start' }>): void {
       onUp: () => report({ type: 'up', name }),
       onDown: (down) => report({ type: 'down', name, reason: down.reason }),
       onTransition: (t) =>
-        report({ type: 'transition', name, from: t.from, to: t.to, reason: t.reason, diagnostic: t.diagnostic }),
+        report({
+          type: 'transition',
+          name,
+          from: t.from,
+          to: t.to,
+          reason: t.reason,
+          diagnostic: t.diagnostic,
+        }),
       onPacket: (direction) => {
         if (direction === 'input') running.input++;
         else running.output++;
