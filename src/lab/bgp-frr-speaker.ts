@@ -6,7 +6,8 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LAB_BGP } from './bgp-topology.js';
 import { until } from './bgp-bench-probes.js';
-import { ip, netnsExec, startInNamespace, stateDir } from './system.js';
+import { attach } from './lab.js';
+import { netnsExec, startInNamespace, stateDir } from './system.js';
 import type { LabHost, LabTopology } from './topology.js';
 
 export const FRR_SPEAKER_ASN = 64513;
@@ -116,29 +117,4 @@ export function routerPeersWith(host: LabHost): string[] {
     'address-family ipv4 unicast',
     `neighbor ${host.ipv4} activate`,
   ];
-}
-
-function attach(t: LabTopology, h: LabHost): void {
-  ip('netns', 'add', h.namespace);
-  ip('-n', h.namespace, 'link', 'set', 'lo', 'up');
-  ip(
-    'link',
-    'add',
-    'kfrrspk0',
-    'netns',
-    h.namespace,
-    'type',
-    'veth',
-    'peer',
-    'name',
-    h.bridgePort,
-    'netns',
-    t.bridgeNamespace,
-  );
-  ip('-n', h.namespace, 'link', 'set', 'kfrrspk0', 'name', 'eth0');
-  ip('-n', h.namespace, 'link', 'set', 'eth0', 'address', h.mac);
-  ip('-n', h.namespace, 'addr', 'add', `${h.ipv4}/24`, 'dev', 'eth0');
-  ip('-n', h.namespace, 'link', 'set', 'eth0', 'up');
-  ip('-n', t.bridgeNamespace, 'link', 'set', h.bridgePort, 'master', 'br0');
-  ip('-n', t.bridgeNamespace, 'link', 'set', h.bridgePort, 'up');
 }

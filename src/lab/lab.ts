@@ -126,7 +126,8 @@ export function startSpeaker(t: LabTopology, n: LabHost, peers: string): number 
   );
 }
 
-function attach(t: LabTopology, h: LabHost): void {
+/** A new host namespace plugged into the lab bridge with its addresses (IPv4 and IPv6). */
+export function attach(t: LabTopology, h: LabHost): void {
   ip('netns', 'add', h.namespace);
   ip('-n', h.namespace, 'link', 'set', 'lo', 'up');
   const temp = `hl${process.pid % 100000}${h.name}`.slice(0, 15);
