@@ -2,12 +2,12 @@
 // lab's LAN that the lab itself does not have, advertising the same prefixes as the nodes with
 // `network` statements (no import check, so bgpd originates them without waiting for zebra).
 // Its namespace carries the lab's prefix, so `herald lab down` removes it and its daemons.
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LAB_BGP } from './bgp-topology.js';
-import { until } from './bgp-bench-probes.js';
 import { attach } from './lab.js';
-import { netnsExec, startInNamespace, stateDir } from './system.js';
+import { startFrrDaemons } from './router.js';
+import { netnsExec, stateDir } from './system.js';
 import type { LabHost, LabTopology } from './topology.js';
 
 export const FRR_SPEAKER_ASN = 64513;
@@ -35,20 +35,7 @@ export async function startFrrSpeaker(t: LabTopology, id: string): Promise<FrrSp
   const host = frrSpeakerHost(t);
   attach(t, host);
   const dir = join(stateDir(id), 'frr-speaker');
-  mkdirSync(dir, { recursive: true });
-  chmodSync(dir, 0o777); // the daemons drop to the frr user
-  writeFileSync(join(dir, 'empty.conf'), '');
-  const common = [
-    '-P',
-    '0',
-    '--vty_socket',
-    dir,
-    '-z',
-    join(dir, 'zserv.api'),
-    '-f',
-    join(dir, 'empty.conf'),
-  ];
-  const log = join(stateDir(id), 'logs', 'frr-speaker.log');
+  await startFrrDaemons(host.namespace, dir, join(stateDir(id), 'logs', 'frr-speaker.log'), ['bgpd']);
   const vtyshArgs = (args: readonly string[]) => [
     'ip',
     'netns',
@@ -59,18 +46,6 @@ export async function startFrrSpeaker(t: LabTopology, id: string): Promise<FrrSp
     dir,
     ...args,
   ];
-  const works = (daemon: string) => {
-    try {
-      netnsExec(host.namespace, ['vtysh', '--vty_socket', dir, '-d', daemon, '-c', 'show version']);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  startInNamespace(host.namespace, ['/usr/lib/frr/zebra', ...common, '-i', join(dir, 'zebra.pid')], log);
-  if (!(await until(() => works('zebra'), 5000))) throw new Error('FRR speaker: zebra did not start');
-  startInNamespace(host.namespace, ['/usr/lib/frr/bgpd', ...common, '-i', join(dir, 'bgpd.pid')], log);
-  if (!(await until(() => works('bgpd'), 5000))) throw new Error('FRR speaker: bgpd did not start');
   writeFileSync(join(dir, 'frr.conf'), speakerConfig(t, host));
   netnsExec(host.namespace, ['vtysh', '--vty_socket', dir, '-f', join(dir, 'frr.conf')]);
   return { host, dir, vtyshArgs };

@@ -20,11 +20,30 @@ export async function startFrrRouter(
   options: LabBgpOptions,
 ): Promise<number[]> {
   const dir = routerDir(stateDir);
+  const log = join(stateDir, 'logs', 'router-frr.log');
+  const pids = await startFrrDaemons(t.router.namespace, dir, log, ['bfdd', 'bgpd']);
+  writeFileSync(join(dir, 'frr.conf'), frrRouterConfig(t, options));
+  netnsExec(t.router.namespace, ['vtysh', '--vty_socket', dir, '-f', join(dir, 'frr.conf')]);
+  return pids;
+}
+
+export type FrrDaemon = 'bgpd' | 'bfdd';
+
+/**
+ * Starts zebra, then `daemons`, in `namespace` with private paths under `dir` (no systemd), in the
+ * foreground so the PIDs are ours; resolves once vtysh reaches each of them. Used by the lab router
+ * and the benchmark's reference FRR speaker.
+ */
+export async function startFrrDaemons(
+  namespace: string,
+  dir: string,
+  log: string,
+  daemons: readonly FrrDaemon[],
+): Promise<number[]> {
   mkdirSync(dir, { recursive: true });
   // The daemons drop to the frr user, which writes its pid files and sockets here.
   chmodSync(dir, 0o777);
   writeFileSync(join(dir, 'empty.conf'), '');
-  writeFileSync(join(dir, 'frr.conf'), frrRouterConfig(t, options));
   const common = [
     '-P',
     '0',
@@ -35,41 +54,32 @@ export async function startFrrRouter(
     '-f',
     join(dir, 'empty.conf'),
   ];
-  const log = join(stateDir, 'logs', 'router-frr.log');
-  const pids = [
+  const extra: Record<FrrDaemon, string[]> = { bgpd: [], bfdd: ['--bfdctl', join(dir, 'bfdd.sock')] };
+  const start = (daemon: string, args: readonly string[] = []) =>
     startInNamespace(
-      t.router.namespace,
-      ['/usr/lib/frr/zebra', ...common, '-i', join(dir, 'zebra.pid')],
+      namespace,
+      [`/usr/lib/frr/${daemon}`, ...common, '-i', join(dir, `${daemon}.pid`), ...args],
       log,
-    ),
-  ];
-  await waitFor(() => vtyshWorks(t, dir, 'zebra'), 5000, 'zebra');
-  pids.push(
-    startInNamespace(
-      t.router.namespace,
-      ['/usr/lib/frr/bfdd', ...common, '-i', join(dir, 'bfdd.pid'), '--bfdctl', join(dir, 'bfdd.sock')],
-      log,
-    ),
-    startInNamespace(t.router.namespace, ['/usr/lib/frr/bgpd', ...common, '-i', join(dir, 'bgpd.pid')], log),
-  );
-  await waitFor(() => vtyshWorks(t, dir, 'bgpd') && vtyshWorks(t, dir, 'bfdd'), 5000, 'bgpd and bfdd');
-  netnsExec(t.router.namespace, ['vtysh', '--vty_socket', dir, '-f', join(dir, 'frr.conf')]);
+    );
+  const works = (daemon: string) => {
+    try {
+      netnsExec(namespace, ['vtysh', '--vty_socket', dir, '-d', daemon, '-c', 'show version']);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const pids = [start('zebra')];
+  await waitFor(() => works('zebra'), 5000, `${namespace}: zebra`);
+  pids.push(...daemons.map((d) => start(d, extra[d])));
+  await waitFor(() => daemons.every(works), 5000, `${namespace}: ${daemons.join(' and ')}`);
   return pids;
-}
-
-function vtyshWorks(t: LabTopology, dir: string, daemon: string): boolean {
-  try {
-    netnsExec(t.router.namespace, ['vtysh', '--vty_socket', dir, '-d', daemon, '-c', 'show version']);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function waitFor(check: () => boolean, ms: number, what: string): Promise<void> {
   const deadline = Date.now() + ms;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error(`lab router: ${what} did not start within ${ms} ms`);
+    if (Date.now() > deadline) throw new Error(`${what} did not start within ${ms} ms`);
     await sleep(100);
   }
 }
