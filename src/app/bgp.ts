@@ -8,7 +8,6 @@ import { Worker } from 'node:worker_threads';
 import { BgpSpeakerActor, type BfdHandle } from '../actors/bgp-speaker.actor.js';
 import { wireCodec, wireUpdates } from '../actors/bgp-wire-codec.js';
 import { planBgpNode, type BgpNodePlan, type BgpSession } from '../core/bgp-plan/index.js';
-import { toNodeModel } from '../core/election/nodes.js';
 import type { ClusterView } from '../core/plan/view.js';
 import { TcpBgpTransport } from '../bgp/tcp-transport.js';
 import type { EventLog } from '../observe/log.js';
@@ -104,12 +103,12 @@ export class NodeBgp {
 
   /** Plans this node's sessions and routes from the view and hands them to the speaker. */
   update(view: ClusterView): void {
-    const self = view.nodes.find((n) => n.name === this.options.node) ??
-      toNodeModel({ kind: 'Node', metadata: { name: this.options.node } }) ?? {
-        name: this.options.node,
-        labels: {},
-        networkUnavailable: false,
-      };
+    // Without a Node object this node has no labels (only selector-less peers select it).
+    const self = view.nodes.find((n) => n.name === this.options.node) ?? {
+      name: this.options.node,
+      labels: {},
+      networkUnavailable: false,
+    };
     const plan = planBgpNode(
       { config: view.config, services: view.services, endpoints: view.endpoints },
       self,
