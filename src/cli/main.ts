@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   plan: async () => (await import('./commands/plan.js')).registerPlan,
   membership: async () => (await import('./commands/membership.js')).registerMembership,
   speaker: async () => (await import('./commands/speaker.js')).registerSpeaker,
+  controller: async () => (await import('./commands/controller.js')).registerController,
   status: async () => (await import('./commands/status.js')).registerStatus,
   lab: async () => (await import('./commands/lab.js')).registerLab,
 };

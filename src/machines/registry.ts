@@ -3,6 +3,7 @@
 import type { AnyStateMachine } from 'xstate';
 import { bfdSessionMachine, type BfdSessionEvent } from './bfd-session.machine.js';
 import { bgpSessionMachine, type BgpSessionEvent } from './bgp-session.machine.js';
+import { informerMachine, type InformerEvent } from './informer.machine.js';
 import { leadershipMachine, type LeadershipEvent } from './leadership.machine.js';
 import { memberMachine, type MemberMachineEvent } from './member.machine.js';
 
@@ -34,7 +35,17 @@ export const machines: readonly RegisteredMachine[] = [
     description: 'BFD session with one peer (RFC 5880 single hop: AdminDown/Down/Init/Up)',
     machine: bfdSessionMachine,
   },
+  {
+    id: 'informer',
+    description: 'One Kubernetes list + watch, supervised: restarted with backoff, watchdog for silent stalls',
+    machine: informerMachine,
+  },
 ];
 
 /** Every event any machine accepts (all dot-namespaced). */
-export type MachineEvent = MemberMachineEvent | LeadershipEvent | BgpSessionEvent | BfdSessionEvent;
+export type MachineEvent =
+  | MemberMachineEvent
+  | LeadershipEvent
+  | BgpSessionEvent
+  | BfdSessionEvent
+  | InformerEvent;

@@ -1,0 +1,454 @@
+// `herald controller`: the composition root of the allocating controller. Informers (each
+// supervised by an informer machine) feed the pure Reconciler; its outcomes become writes to the
+// API (status, pool annotation, Events, pool status) through one prioritised, coalescing queue.
+//
+// Leadership: only the leader allocates and writes. A standby keeps its informers warm; when it
+// becomes leader it builds a fresh Reconciler from its caches and makes a restart pass (holders
+// first), so a takeover never moves an address. Losing the lease drops every pending write.
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import type { ConfigIssue } from '../core/config/issues.js';
+import { Reconciler, type Outcome } from '../core/controller/reconciler.js';
+import { readService } from '../core/service/model.js';
+import { InformerSupervisor } from '../actors/informer-supervisor.actor.js';
+import type { InformerTiming } from '../actors/informer-supervisor.actor.js';
+import { EventRecorder, type ObjectReference } from '../k8s/event-recorder.js';
+import {
+  ensureMemberlistSecret,
+  writePoolAnnotation,
+  writePoolStatus,
+  writeServiceIngress,
+} from '../k8s/controller-writes.js';
+import { ResourceInformer } from '../k8s/informer.js';
+import { KubeRest } from '../k8s/rest.js';
+import { WriteQueue } from '../k8s/write-queue.js';
+import { createControllerMetrics, type ControllerMetrics } from '../observe/controller-metrics.js';
+import { startDebugServer, stopDebugServer, type ListenAddress } from '../observe/debug-server.js';
+import type { EventLog } from '../observe/log.js';
+import { StateBoard } from '../observe/state-board.js';
+import { machineCharts } from './charts.js';
+import { apiVersionOf, controllerResources, stamped, type WatchedResource } from './controller-sources.js';
+import { systemClock } from './system-clock.js';
+
+export interface ControllerOptions {
+  readonly kubeConfig: KubeConfig;
+  readonly namespace: string;
+  readonly identity: string;
+  readonly loadBalancerClass?: string;
+  readonly httpListen: readonly ListenAddress[];
+  readonly log: EventLog;
+  readonly informerTiming?: Partial<InformerTiming>;
+  /** Parallel writes to the API. */
+  readonly writeConcurrency?: number;
+}
+
+const CONFIG_DEBOUNCE_MS = 50;
+const POOL_STATUS_DEBOUNCE_MS = 500;
+
+export class Controller {
+  readonly board = new StateBoard();
+  readonly rest: KubeRest;
+  private readonly metrics: ControllerMetrics;
+  private readonly queue: WriteQueue;
+  private readonly events: EventRecorder;
+  private readonly informers = new Map<
+    string,
+    { resource: WatchedResource; informer: ResourceInformer; supervisor: InformerSupervisor }
+  >();
+  private reconciler: Reconciler | undefined;
+  private leading = false;
+  private allSynced = false;
+  private configLoaded = false;
+  private configStale = false;
+  private lastRejection = '';
+  private configSignature = '';
+  private configTimer: ReturnType<typeof setTimeout> | undefined;
+  private poolTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly stops: (() => void)[] = [];
+
+  constructor(private readonly options: ControllerOptions) {
+    this.rest = new KubeRest(options.kubeConfig, { maxSockets: options.writeConcurrency ?? 32 });
+    this.metrics = createControllerMetrics({
+      pools: () => this.reconciler?.poolStats() ?? [],
+      configLoaded: () => this.configLoaded,
+      configStale: () => this.configStale,
+      queueDepth: () => this.queue.size(),
+      leading: () => this.leading,
+    });
+    this.queue = new WriteQueue({
+      concurrency: options.writeConcurrency ?? 32,
+      onError: (key, error, willRetry) => {
+        const level = willRetry ? 'warn' : 'error';
+        this.options.log[level]({
+          component: 'controller',
+          event: 'writeFailed',
+          key,
+          willRetry,
+          err: String(error),
+        });
+      },
+    });
+    this.events = new EventRecorder(this.rest, this.queue, {
+      component: 'metallb-controller',
+      instance: options.identity,
+    });
+    this.board.subscribe((change) => {
+      if (change.type !== 'transition') return;
+      const { record } = change;
+      this.metrics.transition(record.machine, record.from, record.to, record.reason);
+      options.log.debug({
+        component: 'machine',
+        event: 'transition',
+        machine: record.machine,
+        actor: record.actor,
+        from: record.from,
+        to: record.to,
+        reason: record.reason,
+      });
+    });
+  }
+
+  async start(): Promise<void> {
+    const { log, namespace } = this.options;
+    const charts = machineCharts();
+    for (const listen of this.options.httpListen) {
+      const server = await startDebugServer(listen, {
+        node: this.options.identity,
+        registry: this.metrics.registry,
+        board: this.board,
+        readiness: () => this.readiness(),
+        status: () => this.status(),
+        charts: () => charts,
+      });
+      this.stops.push(() => stopDebugServer(server));
+    }
+    for (const resource of controllerResources(namespace)) {
+      const name = apiVersionOf(resource) + '/' + resource.plural;
+      const informer = new ResourceInformer(this.options.kubeConfig, this.rest, resource, (kind, object) =>
+        this.changed(resource, kind, stamped(object, resource)),
+      );
+      const supervisor = new InformerSupervisor(name, informer, {
+        clock: systemClock,
+        inspect: this.board.inspect,
+        ...(this.options.informerTiming ? { timing: this.options.informerTiming } : {}),
+        onState: (res, state, reason, error) => {
+          const fields = {
+            component: 'informer',
+            event: 'state',
+            resource: res,
+            state,
+            reason,
+            ...(error ? { err: error } : {}),
+          };
+          if (state === 'degraded') log.warn(fields);
+          else log.info(fields);
+          if (state === 'synced') this.maybeAllSynced();
+        },
+      });
+      this.informers.set(name, { resource, informer, supervisor });
+    }
+    for (const { supervisor } of this.informers.values()) supervisor.start();
+    log.info({ component: 'controller', event: 'started', namespace, identity: this.options.identity });
+  }
+
+  /** Leadership gained (or no election): allocate and write from now on. */
+  startLeading(): void {
+    if (this.leading) return;
+    this.leading = true;
+    this.options.log.info({ component: 'controller', event: 'leading', identity: this.options.identity });
+    void ensureMemberlistSecret(this.rest, this.options.namespace)
+      .then((created) => {
+        if (created)
+          this.options.log.info({
+            component: 'controller',
+            event: 'memberlistSecretCreated',
+            namespace: this.options.namespace,
+          });
+      })
+      .catch((e: unknown) =>
+        this.options.log.warn({ component: 'controller', event: 'memberlistSecretFailed', err: String(e) }),
+      );
+    this.buildReconciler();
+  }
+
+  /** Leadership lost: stop writing at once; a new leader takes over from what the API holds. */
+  stopLeading(): void {
+    if (!this.leading) return;
+    this.leading = false;
+    this.reconciler = undefined;
+    this.queue.clear();
+    this.options.log.warn({ component: 'controller', event: 'standby', identity: this.options.identity });
+  }
+
+  readiness(): Record<string, boolean> {
+    return { informersSynced: this.allSynced, configLoaded: this.configLoaded || !this.leading };
+  }
+
+  status(): Record<string, unknown> {
+    return {
+      role: 'controller',
+      leading: this.leading,
+      configLoaded: this.configLoaded,
+      configStale: this.configStale,
+      writeQueue: this.queue.size(),
+      informers: Object.fromEntries(
+        [...this.informers].map(([name, i]) => [
+          name,
+          {
+            state: i.supervisor.state(),
+            restarts: i.supervisor.restarts(),
+            objects: i.informer.objects().length,
+          },
+        ]),
+      ),
+      pools: (this.reconciler?.poolStats() ?? []).map((s) => ({
+        pool: s.pool,
+        inUse: s.inUse,
+        total: s.total.toString(),
+      })),
+    };
+  }
+
+  /** Resolves when every queued write is done (tests, benchmarks, shutdown). */
+  async flush(): Promise<void> {
+    await this.queue.idle();
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.configTimer);
+    clearTimeout(this.poolTimer);
+    for (const { supervisor } of this.informers.values()) supervisor.stop();
+    await Promise.race([this.queue.idle(), new Promise((r) => setTimeout(r, 2000))]);
+    this.queue.close();
+    for (const stop of this.stops.splice(0)) stop();
+    this.rest.close();
+  }
+
+  private maybeAllSynced(): void {
+    if (this.allSynced) return;
+    if (![...this.informers.values()].every((i) => i.supervisor.state() === 'synced')) return;
+    this.allSynced = true;
+    this.options.log.info({
+      component: 'controller',
+      event: 'informersSynced',
+      resources: this.informers.size,
+    });
+    this.buildReconciler();
+  }
+
+  /** A fresh Reconciler from the caches, then the restart pass — when synced and leading. */
+  private buildReconciler(): void {
+    if (!this.allSynced || !this.leading || this.reconciler) return;
+    const reconciler = new Reconciler({
+      namespace: this.options.namespace,
+      ...(this.options.loadBalancerClass !== undefined
+        ? { loadBalancerClass: this.options.loadBalancerClass }
+        : {}),
+    });
+    for (const ns of this.objectsOf('Namespace'))
+      reconciler.setNamespace(ns.metadata?.name ?? '', ns.metadata?.labels ?? {});
+    for (const object of this.objectsOf('Service')) {
+      const service = readService(object);
+      if (service) reconciler.upsertService(service);
+    }
+    this.reconciler = reconciler;
+    this.configSignature = '';
+    this.loadConfig();
+    this.apply(reconciler.start());
+    this.options.log.info({
+      component: 'controller',
+      event: 'restartPass',
+      services: this.objectsOf('Service').length,
+    });
+  }
+
+  private objectsOf(kind: string): KubernetesObject[] {
+    const found = [...this.informers.values()].find((i) => i.resource.kind === kind);
+    return found ? found.informer.objects().map((o) => stamped(o, found.resource)) : [];
+  }
+
+  private configObjects(): KubernetesObject[] {
+    return [...this.informers.values()]
+      .filter((i) => i.resource.config)
+      .flatMap((i) => i.informer.objects().map((o) => stamped(o, i.resource)));
+  }
+
+  private changed(
+    resource: WatchedResource,
+    kind: 'added' | 'updated' | 'deleted',
+    object: KubernetesObject,
+  ): void {
+    if (resource.config) {
+      this.scheduleConfig();
+      return;
+    }
+    const reconciler = this.reconciler;
+    if (!reconciler) return;
+    const name = object.metadata?.name ?? '';
+    if (resource.kind === 'Namespace') {
+      this.apply(
+        reconciler.setNamespace(name, kind === 'deleted' ? undefined : (object.metadata?.labels ?? {})),
+      );
+      return;
+    }
+    if (kind === 'deleted') {
+      this.apply(reconciler.deleteService(object.metadata?.namespace ?? '', name));
+      return;
+    }
+    const service = readService(object);
+    if (service) this.apply(reconciler.upsertService(service));
+  }
+
+  private scheduleConfig(): void {
+    if (this.configTimer !== undefined) return;
+    this.configTimer = setTimeout(() => {
+      this.configTimer = undefined;
+      if (this.reconciler) this.loadConfig();
+    }, CONFIG_DEBOUNCE_MS);
+  }
+
+  private loadConfig(): void {
+    const reconciler = this.reconciler;
+    if (!reconciler) return;
+    const objects = this.configObjects();
+    // Status writes (pool status), resourceVersions and managed fields are not configuration.
+    const signature = configSignature(objects);
+    if (signature === this.configSignature) return;
+    this.configSignature = signature;
+    const result = reconciler.applyConfig(objects);
+    const { log } = this.options;
+    if (!result.ok) {
+      this.configStale = this.configLoaded;
+      this.metrics.configLoad('rejected');
+      const errors = result.issues.filter((i) => i.severity === 'error');
+      const signature = JSON.stringify(errors);
+      if (signature !== this.lastRejection) {
+        this.lastRejection = signature;
+        log.error({
+          component: 'config',
+          event: 'rejected',
+          reason: 'invalidConfiguration',
+          errors: errors.map(issueText),
+          keeping: this.configLoaded ? 'last good configuration' : 'no configuration yet',
+        });
+        for (const issue of errors) this.reportIssue(issue);
+      }
+      return;
+    }
+    this.configLoaded = true;
+    this.configStale = false;
+    this.lastRejection = '';
+    this.metrics.configLoad('ok');
+    log.info({
+      component: 'config',
+      event: 'loaded',
+      pools: reconciler.currentConfig()?.pools.size ?? 0,
+      warnings: result.issues.filter((i) => i.severity === 'warning').map(issueText),
+    });
+    this.apply(result.outcome);
+  }
+
+  /** An invalid object gets a Warning Event naming the field and the reason. */
+  private reportIssue(issue: ConfigIssue): void {
+    const entry = [...this.informers.values()].find((i) => i.resource.kind === issue.kind);
+    const object = entry?.informer.get(issue.name, issue.namespace);
+    if (!entry || !object) return;
+    this.events.record(
+      {
+        apiVersion: apiVersionOf(entry.resource),
+        kind: issue.kind,
+        namespace: issue.namespace,
+        name: issue.name,
+        ...(object.metadata?.uid !== undefined ? { uid: object.metadata.uid } : {}),
+      },
+      {
+        type: 'Warning',
+        reason: 'InvalidConfiguration',
+        message: `${issue.field}: ${issue.message}; keeping the last valid configuration`,
+      },
+    );
+  }
+
+  private apply(outcome: Outcome): void {
+    if (!this.leading) return;
+    const { rest } = this;
+    for (const write of outcome.writes) {
+      const { namespace, name, ingress, poolAnnotation } = write;
+      if (ingress !== undefined) {
+        this.queue.put(`status:${write.key}`, 0, async () => {
+          await writeServiceIngress(rest, namespace, name, ingress);
+          this.metrics.write('status', 'ok');
+        });
+      }
+      if (poolAnnotation !== undefined) {
+        this.queue.put(`annotation:${write.key}`, 1, async () => {
+          await writePoolAnnotation(rest, namespace, name, poolAnnotation);
+          this.metrics.write('annotation', 'ok');
+        });
+      }
+    }
+    for (const { namespace, name, event } of outcome.events) {
+      const object = this.findService(namespace, name);
+      const ref: ObjectReference = {
+        apiVersion: 'v1',
+        kind: 'Service',
+        namespace,
+        name,
+        ...(object?.metadata?.uid !== undefined ? { uid: object.metadata.uid } : {}),
+      };
+      this.events.record(ref, event);
+      const fields = {
+        component: 'allocator',
+        event: event.reason,
+        service: `${namespace}/${name}`,
+        message: event.message,
+      };
+      if (event.type === 'Warning') this.options.log.warn(fields);
+      else this.options.log.info(fields);
+    }
+    if (outcome.poolsChanged) this.schedulePoolStatus();
+  }
+
+  private findService(namespace: string, name: string): KubernetesObject | undefined {
+    return [...this.informers.values()]
+      .find((i) => i.resource.kind === 'Service')
+      ?.informer.get(name, namespace);
+  }
+
+  private schedulePoolStatus(): void {
+    if (this.poolTimer !== undefined) return;
+    this.poolTimer = setTimeout(() => {
+      this.poolTimer = undefined;
+      const reconciler = this.reconciler;
+      if (!reconciler || !this.leading) return;
+      for (const s of reconciler.poolStats()) {
+        const status = {
+          assignedIPv4: s.ipv4.inUse,
+          assignedIPv6: s.ipv6.inUse,
+          availableIPv4: clampInt64(s.ipv4.available),
+          availableIPv6: clampInt64(s.ipv6.available),
+        };
+        this.queue.put(`poolStatus:${s.pool}`, 3, async () => {
+          await writePoolStatus(this.rest, this.options.namespace, s.pool, status);
+          this.metrics.write('poolStatus', 'ok');
+        });
+      }
+    }, POOL_STATUS_DEBOUNCE_MS);
+  }
+}
+
+/** What of the configuration objects parse() reads: identity, labels, spec (Secrets: type and data). */
+function configSignature(objects: readonly KubernetesObject[]): string {
+  return JSON.stringify(
+    objects.map((o) => {
+      const { spec, data, type } = o as KubernetesObject & { spec?: unknown; data?: unknown; type?: unknown };
+      const m = o.metadata;
+      return [o.apiVersion, o.kind, m?.namespace, m?.name, m?.labels, m?.annotations, spec, data, type];
+    }),
+  );
+}
+
+const issueText = (i: ConfigIssue): string => `${i.kind} ${i.namespace}/${i.name}: ${i.field}: ${i.message}`;
+
+/** An IPv6 /64 holds 2^64 addresses: beyond 2^53 the count is reported as 2^53 - 1 (exact in JSON). */
+const clampInt64 = (n: bigint): number =>
+  n > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(n);
