@@ -16,8 +16,10 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # Debian packages: compilers and headers for the native addon (node-gyp), the network tools the
 # lab and integration tests use, and the routing daemons they peer with.
 # chromium: the visualizer's browser test (driven by playwright-core; no browser download).
+# etcd-server + openssl: the real Kubernetes control plane of the integration tests (kube-apiserver
+# itself is built from the Go module proxy by scripts/build-k8s.sh, below).
 APT_PACKAGES=(build-essential python3 iproute2 iputils-ping iputils-arping ndisc6 tcpdump curl procps
-  frr bird2 chromium)
+  frr bird2 chromium etcd-server openssl)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -33,4 +35,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 npm run build --silent
+# kube-apiserver and kubectl for the Kubernetes tests and `herald lab up --k8s`: built once from the
+# Go module proxy (needs Go >= 1.25; ~4 min cold on 2 cores), cached in ~/.cache/herald by version.
+scripts/build-k8s.sh >/dev/null
 echo "setup: done (bin/herald is ready)"
