@@ -57,7 +57,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /** Polls until `check` returns a value other than undefined (or throws the last error at the deadline). */
 export async function eventually<T>(
-  check: () => T | undefined,
+  check: () => T | undefined | Promise<T | undefined>,
   what: string,
   timeoutMs = 15_000,
 ): Promise<T> {
@@ -65,7 +65,7 @@ export async function eventually<T>(
   let last: unknown;
   for (;;) {
     try {
-      const value = check();
+      const value = await check();
       if (value !== undefined) return value;
     } catch (e) {
       last = e;
