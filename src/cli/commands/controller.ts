@@ -18,6 +18,7 @@ interface Options extends LogCliOptions {
   lbClass?: string;
   leaderElect?: boolean;
   identity?: string;
+  writeConcurrency: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -51,6 +52,7 @@ export function registerController(program: Command, _io: CliIo, setExit: (code:
       'serve only Services with this spec.loadBalancerClass (default: only those without one)',
     )
     .option('--leader-elect', 'run as one of several replicas: only the holder of the Lease allocates')
+    .option('--write-concurrency <n>', 'parallel writes to the API', '32')
     .option('--identity <name>', 'this replica in the Lease (default: $POD_NAME, else the host name)')
     .addHelpText(
       'after',
@@ -70,6 +72,11 @@ export function registerController(program: Command, _io: CliIo, setExit: (code:
         if (error instanceof KubeConfigError) throw new UsageError(error.message);
         throw error;
       }
+      const writeConcurrency = Number(opts.writeConcurrency);
+      if (!Number.isInteger(writeConcurrency) || writeConcurrency < 1 || writeConcurrency > 1024)
+        throw new UsageError(
+          `--write-concurrency must be an integer 1..1024, not "${opts.writeConcurrency}"`,
+        );
       const identity = opts.identity ?? process.env.POD_NAME ?? hostname();
       const log = eventLogFrom(opts, identity);
       const controller = new Controller({
@@ -79,6 +86,7 @@ export function registerController(program: Command, _io: CliIo, setExit: (code:
         ...(opts.lbClass !== undefined ? { loadBalancerClass: opts.lbClass } : {}),
         httpListen,
         log,
+        writeConcurrency,
       });
       await controller.start();
       controller.startLeading();
