@@ -19,7 +19,9 @@ export type InformerTiming = Omit<InformerInput, 'resource'>;
 
 export const DEFAULT_INFORMER_TIMING: InformerTiming = {
   initialBackoffMs: 250,
-  maxBackoffMs: 15_000,
+  // Short: after an outage the first informer back tells the others (retryNow), and a controller
+  // waiting 30 s to notice the apiserver is back would be a 30 s outage of its own.
+  maxBackoffMs: 5_000,
   syncTimeoutMs: 30_000,
   // The watch's server-side timeout is at most 300 s and bookmarks come about every minute.
   watchdogMs: 330_000,
@@ -81,6 +83,11 @@ export class InformerSupervisor {
 
   state(): InformerStateValue {
     return this.actor.getSnapshot().value;
+  }
+
+  /** The apiserver answered another informer: skip the rest of the backoff. */
+  retryNow(): void {
+    this.actor.send({ type: 'informer.retry' });
   }
 
   restarts(): number {

@@ -141,7 +141,11 @@ export class Controller {
           };
           if (state === 'degraded') log.warn(fields);
           else log.info(fields);
-          if (state === 'synced') this.maybeAllSynced();
+          if (state === 'synced') {
+            for (const other of this.informers.values())
+              if (other.supervisor.state() === 'degraded') other.supervisor.retryNow();
+            this.maybeAllSynced();
+          }
         },
       });
       this.informers.set(name, { resource, informer, supervisor });

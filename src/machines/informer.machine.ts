@@ -43,6 +43,8 @@ export type InformerEvent =
   /** Something arrived on the watch (an object, a bookmark) or the watch was re-opened. */
   | { type: 'informer.activity' }
   | { type: 'informer.failed'; error: string }
+  /** Another informer of the same apiserver just synced: the server is back, retry without waiting. */
+  | { type: 'informer.retry' }
   | { type: 'informer.stop' };
 
 /** The restart delay after `attempt` failures: initial × 2^(attempt-1), capped. */
@@ -126,6 +128,7 @@ export const informerMachine = setup({
     },
     degraded: {
       entry: 'stopInformer',
+      on: { 'informer.retry': { target: 'syncing', actions: because('serverBack') } },
       after: { restartBackoff: { target: 'syncing', actions: because('restarting') } },
     },
     stopped: { entry: 'stopInformer', type: 'final' },

@@ -92,6 +92,27 @@ describe('informer machine', () => {
     );
   });
 
+  it('retries at once when told the apiserver is back', () => {
+    const { actor, clock, effects } = run();
+    actor.send({ type: 'informer.failed', error: 'ECONNREFUSED' });
+    clock.increment(100);
+    actor.send({ type: 'informer.retry' });
+    assert.equal(actor.getSnapshot().value, 'syncing');
+    assert.equal(actor.getSnapshot().context.reason, 'serverBack');
+    assert.deepEqual(
+      effects.map((e) => [e.type, e.at]),
+      [
+        ['start', 0],
+        ['stop', 0],
+        ['start', 100],
+      ],
+    );
+    // Ignored while synced.
+    actor.send({ type: 'informer.synced' });
+    actor.send({ type: 'informer.retry' });
+    assert.equal(actor.getSnapshot().value, 'synced');
+  });
+
   it('stops for good on informer.stop', () => {
     const { actor, effects, clock } = run();
     actor.send({ type: 'informer.synced' });
