@@ -4,6 +4,7 @@ import type { AnyStateMachine } from 'xstate';
 import { bfdSessionMachine, type BfdSessionEvent } from './bfd-session.machine.js';
 import { bgpSessionMachine, type BgpSessionEvent } from './bgp-session.machine.js';
 import { informerMachine, type InformerEvent } from './informer.machine.js';
+import { leaderElectionMachine, type LeaderElectionEvent } from './leader-election.machine.js';
 import { leadershipMachine, type LeadershipEvent } from './leadership.machine.js';
 import { memberMachine, type MemberMachineEvent } from './member.machine.js';
 
@@ -40,6 +41,11 @@ export const machines: readonly RegisteredMachine[] = [
     description: 'One Kubernetes list + watch, supervised: restarted with backoff, watchdog for silent stalls',
     machine: informerMachine,
   },
+  {
+    id: 'leaderElection',
+    description: 'Leader election of herald controller on a coordination.k8s.io/v1 Lease',
+    machine: leaderElectionMachine,
+  },
 ];
 
 /** Every event any machine accepts (all dot-namespaced). */
@@ -48,4 +54,5 @@ export type MachineEvent =
   | LeadershipEvent
   | BgpSessionEvent
   | BfdSessionEvent
-  | InformerEvent;
+  | InformerEvent
+  | LeaderElectionEvent;

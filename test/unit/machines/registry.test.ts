@@ -7,7 +7,7 @@ describe('machine registry', () => {
   it('lists each machine under its own id, exportable as JSON', () => {
     assert.deepEqual(
       machines.map((m) => m.id),
-      ['member', 'leadership', 'bgpSession', 'bfdSession', 'informer'],
+      ['member', 'leadership', 'bgpSession', 'bfdSession', 'informer', 'leaderElection'],
     );
     for (const { id, machine } of machines) {
       const chart = machine.toJSON() as { id: string; states: Record<string, unknown> };
