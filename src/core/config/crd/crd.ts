@@ -1,5 +1,6 @@
 // KINDS → CustomResourceDefinitions (apiextensions.k8s.io/v1). The spec schema of every version
 // is derived from its zod schema, so the CRDs and parse() read the same fields.
+import { CONVERSION_PATH, WEBHOOK_SERVICE } from '../../admission/webhook-paths.js';
 import { KINDS, type KindInfo, type KindVersion } from '../kinds.js';
 import { refinementsFor, REFINEMENTS, type FieldRefinement } from './rules.js';
 import { StructuralSchemaError, structuralFromZod, type StructuralSchema } from './structural.js';
@@ -35,9 +36,38 @@ export interface CustomResourceDefinition {
       readonly shortNames?: readonly string[];
     };
     readonly scope: 'Namespaced';
+    readonly conversion?: WebhookConversion;
     readonly versions: readonly CrdVersion[];
   };
 }
+
+/**
+ * A kind served in several versions is converted by the controller's webhook (BGPPeer v1beta1 ⇄
+ * v1beta2, src/core/admission/bgp-peer-conversion.ts), behind the Service of deploy/webhooks.yaml.
+ * The controller fills in caBundle at run time.
+ */
+export interface WebhookConversion {
+  readonly strategy: 'Webhook';
+  readonly webhook: {
+    readonly conversionReviewVersions: readonly ['v1'];
+    readonly clientConfig: {
+      readonly service: {
+        readonly namespace: string;
+        readonly name: string;
+        readonly path: string;
+        readonly port: number;
+      };
+    };
+  };
+}
+
+const webhookConversion: WebhookConversion = {
+  strategy: 'Webhook',
+  webhook: {
+    conversionReviewVersions: ['v1'],
+    clientConfig: { service: { ...WEBHOOK_SERVICE, path: CONVERSION_PATH } },
+  },
+};
 
 /** Every CRD Herald serves, in KINDS order. */
 export function buildCrds(kinds: readonly KindInfo[] = KINDS): CustomResourceDefinition[] {
@@ -61,6 +91,7 @@ export function buildCrd(info: KindInfo): CustomResourceDefinition {
         ...(info.shortNames ? { shortNames: info.shortNames } : {}),
       },
       scope: 'Namespaced',
+      ...(info.versions.length > 1 ? { conversion: webhookConversion } : {}),
       versions: info.versions.map((v) => buildVersion(info, v)),
     },
   };
