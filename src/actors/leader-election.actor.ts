@@ -3,12 +3,9 @@
 // controller when it starts and stops leading. The actor is created with the id
 // `leaderElection:<lease name>` and the caller's `inspect`, so the state board shows it live.
 //
-// `startLeaderElection` is the controller's one entry: it builds the Kubernetes adapter
-// (k8s/lease-client.ts) from a KubeConfig. `runLeaderElection` takes any LeaseStore (tests).
-import type { KubeConfig } from '@kubernetes/client-node';
+// `runLeaderElection` takes any LeaseStore; app/leader-election.ts builds the Kubernetes one.
 import { createActor, fromPromise, toPromise, type InspectionEvent } from 'xstate';
 import { DEFAULT_LEASE_TIMING, timingProblems, type LeaseTiming } from '../core/lease/timing.js';
-import { createLeaseClient } from '../k8s/lease-client.js';
 import { leaderElectionMachine, type LeaderElectionReason } from '../machines/leader-election.machine.js';
 import type { Clock } from '../ports/clock.js';
 import type { LeaseStore } from '../ports/lease-store.js';
@@ -32,7 +29,7 @@ export interface LeaderElection {
   stop(options?: { release?: boolean }): Promise<void>;
 }
 
-interface Callbacks {
+export interface LeaderElectionCallbacks {
   readonly log: LeaderElectionLog;
   readonly inspect?: (event: InspectionEvent) => void;
   /** The controller may allocate and write from now on. */
@@ -41,7 +38,7 @@ interface Callbacks {
   readonly onStoppedLeading: () => void;
 }
 
-export interface LeaderElectionDeps extends Callbacks {
+export interface LeaderElectionDeps extends LeaderElectionCallbacks {
   readonly store: LeaseStore;
   /** `namespace/name`, for logs. */
   readonly lease: string;
@@ -50,59 +47,6 @@ export interface LeaderElectionDeps extends Callbacks {
   readonly timing: LeaseTiming;
   readonly clock: Clock;
   readonly wallClock: () => number;
-}
-
-export interface LeaderElectionOptions extends Callbacks, Partial<LeaseTiming> {
-  readonly kubeConfig: KubeConfig;
-  readonly namespace: string;
-  readonly leaseName: string;
-  /** Unique per process (pod name, plus something random if a pod's container may restart). */
-  readonly identity: string;
-  /** Per Kubernetes request; default half the renew deadline (two tries fit in a deadline). */
-  readonly requestTimeoutMs?: number;
-  /** Defaults to the real clocks. */
-  readonly clock?: Clock;
-  readonly wallClock?: () => number;
-}
-
-// Node's timers and a monotonic time line: expiry is measured on it, never on the wall clock.
-const realClock: Clock = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
-  now: () => performance.now(),
-};
-
-/**
- * Starts electing at once. Timing defaults (core/lease/timing.ts): lease 4 s, renew deadline 3 s,
- * retry 1 s — a killed leader is replaced in about 4–5 s, a released one in about 1 s.
- */
-export function startLeaderElection(options: LeaderElectionOptions): LeaderElection {
-  const timing: LeaseTiming = {
-    leaseDurationMs: options.leaseDurationMs ?? DEFAULT_LEASE_TIMING.leaseDurationMs,
-    renewDeadlineMs: options.renewDeadlineMs ?? DEFAULT_LEASE_TIMING.renewDeadlineMs,
-    retryPeriodMs: options.retryPeriodMs ?? DEFAULT_LEASE_TIMING.retryPeriodMs,
-  };
-  const store = createLeaseClient(options.kubeConfig, {
-    namespace: options.namespace,
-    name: options.leaseName,
-    requestTimeoutMs: Math.min(
-      options.requestTimeoutMs ?? timing.renewDeadlineMs / 2,
-      timing.renewDeadlineMs,
-    ),
-  });
-  return runLeaderElection({
-    store,
-    lease: `${options.namespace}/${options.leaseName}`,
-    leaseName: options.leaseName,
-    identity: options.identity,
-    log: options.log,
-    ...(options.inspect ? { inspect: options.inspect } : {}),
-    onStartedLeading: options.onStartedLeading,
-    onStoppedLeading: options.onStoppedLeading,
-    timing,
-    clock: options.clock ?? realClock,
-    wallClock: options.wallClock ?? Date.now,
-  });
 }
 
 export function runLeaderElection(deps: LeaderElectionDeps): LeaderElection {

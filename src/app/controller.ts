@@ -11,6 +11,7 @@ import { Reconciler, type Outcome } from '../core/controller/reconciler.js';
 import { readService } from '../core/service/model.js';
 import { InformerSupervisor } from '../actors/informer-supervisor.actor.js';
 import type { InformerTiming } from '../actors/informer-supervisor.actor.js';
+import { startAdmission } from '../k8s/admission.js';
 import { EventRecorder, type ObjectReference } from '../k8s/event-recorder.js';
 import {
   ensureMemberlistSecret,
@@ -39,6 +40,12 @@ export interface ControllerOptions {
   readonly informerTiming?: Partial<InformerTiming>;
   /** Parallel writes to the API. */
   readonly writeConcurrency?: number;
+  /** Serve the validating and conversion webhooks here (every replica, leader or not). */
+  readonly webhook?: {
+    readonly host: string;
+    readonly port: number;
+    readonly extraIpSans?: readonly string[];
+  };
 }
 
 const CONFIG_DEBOUNCE_MS = 50;
@@ -151,6 +158,27 @@ export class Controller {
       this.informers.set(name, { resource, informer, supervisor });
     }
     for (const { supervisor } of this.informers.values()) supervisor.start();
+    const webhook = this.options.webhook;
+    if (webhook) {
+      const admission = await startAdmission({
+        kubeConfig: this.options.kubeConfig,
+        namespace,
+        listen: { host: webhook.host, port: webhook.port },
+        ...(webhook.extraIpSans ? { extraIpSans: webhook.extraIpSans } : {}),
+        // Until every informer has synced the stored objects are not known: refuse (fail closed).
+        currentObjects: () => {
+          if (!this.allSynced) throw new Error('the controller has not synced the stored objects yet');
+          return this.configObjects();
+        },
+        log: {
+          info: (fields, msg) => log.info({ component: 'webhook', event: msg ?? 'info', ...fields }),
+          warn: (fields, msg) => log.warn({ component: 'webhook', event: msg ?? 'warn', ...fields }),
+          error: (fields, msg) => log.error({ component: 'webhook', event: msg ?? 'error', ...fields }),
+        },
+      });
+      this.stops.push(() => void admission.stop());
+      log.info({ component: 'webhook', event: 'serving', port: admission.port });
+    }
     log.info({ component: 'controller', event: 'started', namespace, identity: this.options.identity });
   }
 
@@ -212,9 +240,11 @@ export class Controller {
     };
   }
 
-  /** Resolves when every queued write is done (tests, benchmarks, shutdown). */
-  async flush(): Promise<void> {
-    await this.queue.idle();
+  /** Resolves when every queued write is done, or after `timeoutMs` (the apiserver may be down). */
+  async flush(timeoutMs = 3000): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([this.queue.idle(), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+    clearTimeout(timer);
   }
 
   async stop(): Promise<void> {
@@ -270,7 +300,8 @@ export class Controller {
     return found ? found.informer.objects().map((o) => stamped(o, found.resource)) : [];
   }
 
-  private configObjects(): KubernetesObject[] {
+  /** Every configuration object (metallb.io kinds and the namespace's Secrets) as cached now. */
+  configObjects(): KubernetesObject[] {
     return [...this.informers.values()]
       .filter((i) => i.resource.config)
       .flatMap((i) => i.informer.objects().map((o) => stamped(o, i.resource)));

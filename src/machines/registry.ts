@@ -38,7 +38,8 @@ export const machines: readonly RegisteredMachine[] = [
   },
   {
     id: 'informer',
-    description: 'One Kubernetes list + watch, supervised: restarted with backoff, watchdog for silent stalls',
+    description:
+      'One Kubernetes list + watch, supervised: restarted with backoff, watchdog for silent stalls',
     machine: informerMachine,
   },
   {

@@ -4,15 +4,19 @@
 // kubectl must run asynchronously: the API server calls back into this very process.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadKubeConfig } from '../../src/k8s/client.js';
 import { startAdmission, type AdmissionHandle } from '../../src/k8s/admission.js';
 import { startControlPlane, type ControlPlane } from '../support/k8s/control-plane.js';
-import { eventually, installDeploy, NAMESPACE, serviceAccountToken } from '../support/k8s/cluster.js';
+import {
+  eventually,
+  installDeploy,
+  installWebhooksAt,
+  NAMESPACE,
+  serviceAccountToken,
+} from '../support/k8s/cluster.js';
 import { freePorts } from './ports.js';
 
-const ROOT = join(import.meta.dirname, '../..');
 const KINDS = 'ipaddresspools,l2advertisements,bgpadvertisements,bgppeers,bfdprofiles,communities';
 
 interface Run {
@@ -104,32 +108,7 @@ describe('admission and conversion webhooks on a real kube-apiserver', { timeout
     cp = await startControlPlane();
     installDeploy(cp);
     [port = 0] = await freePorts(1);
-    cp.kubectl(['apply', '--server-side', '-f', join(ROOT, 'deploy/webhooks.yaml')]);
-    // Same paths as deploy/webhooks.yaml, reached by URL instead of through the Service.
-    const config = JSON.parse(
-      cp.kubectl(['get', 'validatingwebhookconfiguration', 'metallb-webhook-configuration', '-o', 'json']),
-    ) as { webhooks: { clientConfig: { service: { path: string } } }[] };
-    const toUrl = config.webhooks.map((w, i) => ({
-      op: 'replace',
-      path: `/webhooks/${i}/clientConfig`,
-      value: { url: `https://127.0.0.1:${port}${w.clientConfig.service.path}` },
-    }));
-    cp.kubectl([
-      'patch',
-      'validatingwebhookconfiguration',
-      'metallb-webhook-configuration',
-      '--type=json',
-      '-p',
-      JSON.stringify(toUrl),
-    ]);
-    const crdPatch = [
-      {
-        op: 'replace',
-        path: '/spec/conversion/webhook/clientConfig',
-        value: { url: `https://127.0.0.1:${port}/convert` },
-      },
-    ];
-    cp.kubectl(['patch', 'crd', 'bgppeers.metallb.io', '--type=json', '-p', JSON.stringify(crdPatch)]);
+    installWebhooksAt(cp, port);
     admission = await start();
     // The API server picks up webhook configuration changes asynchronously.
     await eventually(async () => {

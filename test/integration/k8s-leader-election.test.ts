@@ -6,11 +6,8 @@
 // apiserver kill and restart. A sampler checks throughout that two never lead at once.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import {
-  startLeaderElection,
-  type LeaderElection,
-  type LeaderElectionLog,
-} from '../../src/actors/leader-election.actor.js';
+import type { LeaderElection, LeaderElectionLog } from '../../src/actors/leader-election.actor.js';
+import { startLeaderElection } from '../../src/app/leader-election.js';
 import { DEFAULT_LEASE_TIMING } from '../../src/core/lease/timing.js';
 import { loadKubeConfig } from '../../src/k8s/client.js';
 import { startControlPlane, type ControlPlane } from '../support/k8s/control-plane.js';

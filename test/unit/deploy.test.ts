@@ -68,6 +68,7 @@ describe('deploy/ manifests', () => {
       'ClusterRole',
       'ClusterRoleBinding',
       'CustomResourceDefinition',
+      'ValidatingWebhookConfiguration',
     ]);
     for (const { file, doc } of docs) {
       const meta = doc.metadata as { name?: string; namespace?: string };
@@ -109,14 +110,24 @@ describe('deploy/ manifests', () => {
       assert.ok(help.join('').includes(`${flag} `), `herald speaker has no ${flag}`);
   });
 
-  it('the controller Deployment runs `herald controller` with metrics on 7472', () => {
-    const deployment = find('Deployment', 'controller') as Workload | undefined;
+  it('the controller Deployment: two replicas electing a leader, metrics on 7472, webhooks on 9443, probes, flags `herald controller` has', async () => {
+    const deployment = find('Deployment', 'controller') as
+      (Workload & { spec: { replicas?: number } }) | undefined;
     const c = deployment?.spec.template.spec.containers[0];
     assert.equal(c?.args[0], 'controller');
+    assert.equal(deployment?.spec.replicas, 2);
+    assert.ok(c.args.includes('--leader-elect'));
+    assert.ok(c.args.includes('--webhook-listen=0.0.0.0:9443'));
     assert.deepEqual(
       c.ports?.map((p) => p.containerPort),
-      [7472],
+      [7472, 9443],
     );
+    assert.equal(c.livenessProbe?.httpGet?.path, '/healthz');
+    assert.equal(c.readinessProbe?.httpGet?.path, '/readyz');
+    const help: string[] = [];
+    await main(['controller', '--help'], { out: (t) => help.push(t), err: () => undefined });
+    for (const flag of c.args.filter((a) => a.startsWith('--')).map((a) => a.split('=')[0] ?? a))
+      assert.ok(help.join('').includes(`${flag} `), `herald controller has no ${flag}`);
   });
 
   it('RBAC grants what the agents read and write, to service accounts that exist', () => {

@@ -1,7 +1,9 @@
 // herald controller: allocates addresses to LoadBalancer Services on a Kubernetes cluster
 // (MetalLB's controller, same API), optionally as one of several replicas with leader election.
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
+import { startLeaderElection, type LeaderElection } from '../../app/leader-election.js';
 import { Controller } from '../../app/controller.js';
 import { DEFAULT_NAMESPACE } from '../../core/config/parse.js';
 import { KubeConfigError, loadKubeConfig } from '../../k8s/client.js';
@@ -19,7 +21,11 @@ interface Options extends LogCliOptions {
   leaderElect?: boolean;
   identity?: string;
   writeConcurrency: string;
+  webhookIpSan: string[];
 }
+
+/** The Lease the replicas elect on (in --namespace). */
+const LEASE_NAME = 'herald-controller';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -53,6 +59,12 @@ export function registerController(program: Command, _io: CliIo, setExit: (code:
     )
     .option('--leader-elect', 'run as one of several replicas: only the holder of the Lease allocates')
     .option('--write-concurrency <n>', 'parallel writes to the API', '32')
+    .option(
+      '--webhook-ip-san <ip>',
+      "also put this IP in the webhook's certificate (for a url: clientConfig); repeatable",
+      collect,
+      [],
+    )
     .option('--identity <name>', 'this replica in the Lease (default: $POD_NAME, else the host name)')
     .addHelpText(
       'after',
@@ -77,7 +89,16 @@ export function registerController(program: Command, _io: CliIo, setExit: (code:
         throw new UsageError(
           `--write-concurrency must be an integer 1..1024, not "${opts.writeConcurrency}"`,
         );
-      const identity = opts.identity ?? process.env.POD_NAME ?? hostname();
+      let webhook;
+      if (opts.webhookListen !== undefined) {
+        const listen = parseListen(opts.webhookListen);
+        if (listen.kind !== 'tcp') throw new UsageError('--webhook-listen takes addr:port');
+        webhook = { host: listen.host ?? '0.0.0.0', port: listen.port, extraIpSans: opts.webhookIpSan };
+      }
+      const name = opts.identity ?? process.env.POD_NAME ?? hostname();
+      // Unique per process, as client-go does: a restarted container must not be mistaken for the
+      // replica that held the Lease before (two live holders of one identity would both lead).
+      const identity = opts.leaderElect ? `${name}_${randomBytes(4).toString('hex')}` : name;
       const log = eventLogFrom(opts, identity);
       const controller = new Controller({
         kubeConfig,
@@ -87,10 +108,33 @@ export function registerController(program: Command, _io: CliIo, setExit: (code:
         httpListen,
         log,
         writeConcurrency,
+        ...(webhook ? { webhook } : {}),
       });
       await controller.start();
-      controller.startLeading();
+      let election: LeaderElection | undefined;
+      if (opts.leaderElect) {
+        const fields = (obj: object, msg: string) => ({ component: 'leaderElection', event: msg, ...obj });
+        election = startLeaderElection({
+          kubeConfig,
+          namespace: opts.namespace,
+          leaseName: LEASE_NAME,
+          identity,
+          inspect: controller.board.inspect,
+          log: {
+            info: (obj, msg) => log.info(fields(obj, msg)),
+            warn: (obj, msg) => log.warn(fields(obj, msg)),
+            error: (obj, msg) => log.error(fields(obj, msg)),
+          },
+          onStartedLeading: () => controller.startLeading(),
+          onStoppedLeading: () => controller.stopLeading(),
+        });
+      } else {
+        controller.startLeading();
+      }
       await stopSignal();
+      // Writes in flight finish first; then the Lease is released so the standby starts at once.
+      await controller.flush();
+      await election?.stop({ release: true });
       controller.stopLeading();
       await controller.stop();
       setExit(EXIT.ok);

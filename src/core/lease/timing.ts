@@ -11,9 +11,11 @@
 // - The retry period gives a leader three tries per deadline, so one slow or failed request
 //   does not cost leadership; each elector makes about two requests a second, nothing for an
 //   apiserver.
-// - Shorter than client-go because the controller's writes are idempotent and conditional
-//   (resourceVersion): even a leader paused past its deadline (GC, SIGSTOP) that writes once more
-//   cannot corrupt anything, so fast failover is worth more than wide margins.
+// - Shorter than client-go because the controller's writes are idempotent (each one states the
+//   whole desired status or annotation of one object, computed from the same allocator rules the
+//   next leader runs): a leader paused past its deadline (GC, SIGSTOP) that writes once more
+//   writes what it decided before it paused, and the new leader's restart pass reads what is in
+//   the API and keeps it. Fast failover is worth more than wide margins.
 
 export interface LeaseTiming {
   /** How long a standby waits, after it last saw the record change, before taking the lease. */

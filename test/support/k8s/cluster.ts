@@ -16,6 +16,39 @@ export function installDeploy(cp: ControlPlane): void {
   cp.kubectl(['apply', '--server-side', '-f', join(ROOT, 'deploy/daemonset.yaml')]);
 }
 
+/**
+ * deploy/webhooks.yaml, and the BGPPeer CRD's conversion webhook, pointed at
+ * https://127.0.0.1:PORT with the same paths (tests have no Service networking).
+ */
+export function installWebhooksAt(cp: ControlPlane, port: number): void {
+  cp.kubectl(['apply', '--server-side', '-f', join(ROOT, 'deploy/webhooks.yaml')]);
+  const config = getJson<{ webhooks: { clientConfig: { service: { path: string } } }[] }>(cp, [
+    'validatingwebhookconfiguration',
+    'metallb-webhook-configuration',
+  ]);
+  const toUrl = config.webhooks.map((w, i) => ({
+    op: 'replace',
+    path: `/webhooks/${i}/clientConfig`,
+    value: { url: `https://127.0.0.1:${port}${w.clientConfig.service.path}` },
+  }));
+  cp.kubectl([
+    'patch',
+    'validatingwebhookconfiguration',
+    'metallb-webhook-configuration',
+    '--type=json',
+    '-p',
+    JSON.stringify(toUrl),
+  ]);
+  const crdPatch = [
+    {
+      op: 'replace',
+      path: '/spec/conversion/webhook/clientConfig',
+      value: { url: `https://127.0.0.1:${port}/convert` },
+    },
+  ];
+  cp.kubectl(['patch', 'crd', 'bgppeers.metallb.io', '--type=json', '-p', JSON.stringify(crdPatch)]);
+}
+
 /** A token of the ServiceAccount (TokenRequest), valid for an hour. */
 export const serviceAccountToken = (cp: ControlPlane, name: string, namespace = NAMESPACE): string =>
   cp.kubectl(['create', 'token', name, '-n', namespace, '--duration=1h']).trim();
