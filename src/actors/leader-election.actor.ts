@@ -5,7 +5,7 @@
 //
 // `runLeaderElection` takes any LeaseStore; app/leader-election.ts builds the Kubernetes one.
 import { createActor, fromPromise, toPromise, type InspectionEvent } from 'xstate';
-import { DEFAULT_LEASE_TIMING, timingProblems, type LeaseTiming } from '../core/lease/timing.js';
+import { timingProblems, type LeaseTiming } from '../core/lease/timing.js';
 import { leaderElectionMachine, type LeaderElectionReason } from '../machines/leader-election.machine.js';
 import type { Clock } from '../ports/clock.js';
 import type { LeaseStore } from '../ports/lease-store.js';
