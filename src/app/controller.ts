@@ -120,6 +120,7 @@ export class Controller {
     for (const listen of this.options.httpListen) {
       const server = await startDebugServer(listen, {
         node: this.options.identity,
+        role: 'controller',
         registry: this.metrics.registry,
         board: this.board,
         readiness: () => this.readiness(),

@@ -16,6 +16,8 @@ export interface ChartSource {
 
 export interface DebugSources {
   readonly node: string;
+  /** What runs here, for the visualizer's header: `speaker` (default) or `controller`. */
+  readonly role?: string;
   readonly registry: Registry;
   readonly board: StateBoard;
   /** Named readiness checks; /readyz is 200 only when every one is true. */
@@ -128,7 +130,7 @@ function handle(req: IncomingMessage, res: ServerResponse, sources: DebugSources
     case '/debug/':
     case '/debug':
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(visualizerPage(sources.node));
+      res.end(visualizerPage(sources.node, sources.role));
       return;
     default:
       res.writeHead(404, { 'content-type': 'text/plain' });

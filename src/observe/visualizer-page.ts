@@ -157,7 +157,8 @@ async function start() {
 start();
 `;
 
-export function visualizerPage(node: string): string {
+/** `role`: what runs here (speaker, controller), shown in the header. */
+export function visualizerPage(node: string, role = 'speaker'): string {
   const name = escapeHtml(node);
   return `<!doctype html>
 <html lang="en">
@@ -168,7 +169,7 @@ export function visualizerPage(node: string): string {
 <style>${STYLE}</style>
 </head>
 <body>
-<header><h1>Herald speaker <span id="node">${name}</span></h1><div class="checks" id="checks"></div><span id="connection">connecting…</span></header>
+<header><h1>Herald ${escapeHtml(role)} <span id="node">${name}</span></h1><div class="checks" id="checks"></div><span id="connection">connecting…</span></header>
 <main>
 <div id="machines"></div>
 <aside>

@@ -202,6 +202,36 @@ describe('herald controller on a real kube-apiserver', { timeout: 300_000 }, () 
     assert.deepEqual(await assigned('tiny-4'), ['10.23.0.0']);
   });
 
+  it('leaves Services of another loadBalancerClass alone', async () => {
+    apply(cp, lbService('other-class', { spec: { loadBalancerClass: 'example.com/other' } }));
+    apply(cp, lbService('after-other-class'));
+    // Handled in order: once the next one is allocated, the other class was seen and skipped.
+    await assigned('after-other-class');
+    assert.deepEqual(ips('other-class'), []);
+    assert.deepEqual(eventsFor(cp, 'default', 'Service', 'other-class'), []);
+    // Free the address again so the later tests see the same pool state.
+    cp.kubectl(['delete', 'service', '-n', 'default', 'after-other-class']);
+  });
+
+  it('shows its informers live in /debug/state, as the visualizer does', async () => {
+    const state = (await (await fetch(`http://127.0.0.1:${metricsPort}/debug/state`)).json()) as {
+      actors: { id: string; machine: string; state: string }[];
+      ready: Record<string, boolean>;
+    };
+    const services = state.actors.find((a) => a.id === 'informer:v1/services');
+    assert.equal(services?.machine, 'informer');
+    assert.equal(services.state, 'synced');
+    assert.ok(state.actors.some((a) => a.id === 'informer:metallb.io/v1beta1/ipaddresspools'));
+    assert.deepEqual(state.ready, { informersSynced: true, configLoaded: true });
+    const page = await (await fetch(`http://127.0.0.1:${metricsPort}/debug/statecharts`)).text();
+    assert.match(page, /<h1>Herald controller <span id="node">controller-a<\/span><\/h1>/);
+    const charts = (await (await fetch(`http://127.0.0.1:${metricsPort}/debug/charts`)).json()) as {
+      id: string;
+      svg: string;
+    }[];
+    assert.match(charts.find((c) => c.id === 'informer')?.svg ?? '', /<svg/);
+  });
+
   it('writes pool status and the allocator metrics', async () => {
     const status = await eventually(() => {
       const pool = getJson<{ status?: { assignedIPv4: number; availableIPv4: number } }>(cp, [
