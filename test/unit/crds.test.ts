@@ -6,7 +6,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
+import { validatedKinds } from '../../src/core/admission/webhook-paths.js';
 import {
+  buildAllCrds,
   buildCrds,
   CRD_DIR,
   derivedSpecSchema,
@@ -15,8 +17,9 @@ import {
   structuralFromZod,
   type StructuralSchema,
 } from '../../src/core/config/crd/index.js';
-import { KINDS, type KindInfo, type KindVersion } from '../../src/core/config/kinds.js';
+import { KINDS, STATUS_KINDS, type KindInfo, type KindVersion } from '../../src/core/config/kinds.js';
 import { parse } from '../../src/core/config/parse.js';
+import { validateInputs } from '../../src/core/config/report.js';
 import { parseYamlDocuments } from '../../src/core/yaml-documents.js';
 import { celToJs, evalCel, validate } from './crd-validator.js';
 
@@ -24,6 +27,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'seed-examples');
 const NS = 'metallb-system';
 const crds = buildCrds();
+const allCrds = buildAllCrds();
 
 const kindOf = (kind: string): KindInfo => KINDS.find((k) => k.kind === kind)!;
 const versionOf = (kind: string, version: string): KindVersion =>
@@ -48,14 +52,14 @@ describe('CRD generation', () => {
     assert.deepEqual(committed, files.map((f) => f.path.slice(CRD_DIR.length + 1)).sort());
   });
 
-  it('one CRD per served kind, with versions, storage, deprecation and printer columns from KINDS', () => {
-    const served = KINDS.filter((k) => k.crd);
+  it('one CRD per served kind, with versions, storage, deprecation and printer columns from KINDS and STATUS_KINDS', () => {
+    const served = [...KINDS, ...STATUS_KINDS].filter((k) => k.crd);
     assert.deepEqual(
-      crds.map((c) => c.spec.names.kind),
+      allCrds.map((c) => c.spec.names.kind),
       served.map((k) => k.kind),
     );
     for (const [i, info] of served.entries()) {
-      const crd = crds[i]!;
+      const crd = allCrds[i]!;
       assert.equal(crd.metadata.name, `${info.plural}.${info.group}`);
       assert.equal(crd.spec.scope, 'Namespaced');
       assert.equal(crd.spec.versions.filter((v) => v.storage).length, 1, info.kind);
@@ -82,6 +86,168 @@ describe('CRD generation', () => {
       assert.equal(status?.properties?.[field]?.type, 'integer', field);
     }
     assert.equal(v.schema.openAPIV3Schema.properties?.spec?.properties?.addresses?.minItems, 1);
+  });
+});
+
+const statusObject = (kind: string, status: Record<string, unknown> | undefined, spec?: unknown) => ({
+  apiVersion: 'metallb.io/v1beta1',
+  kind,
+  metadata: { name: 'l2-abcde', namespace: NS },
+  ...(spec !== undefined ? { spec } : {}),
+  ...(status ? { status } : {}),
+});
+
+describe("the speaker's status objects (ServiceL2Status, ServiceBGPStatus)", () => {
+  const crdOf = (kind: string) => allCrds.find((c) => c.spec.names.kind === kind)!;
+  const schemaOf = (kind: string) => crdOf(kind).spec.versions[0]!.schema.openAPIV3Schema;
+
+  it("are served as MetalLB 0.14+ serves them: names, v1beta1, a status subresource, MetalLB's printer columns", () => {
+    const expected = {
+      ServiceL2Status: ['servicel2statuses', 'Allocated Node'],
+      ServiceBGPStatus: ['servicebgpstatuses', 'Node'],
+    } as const;
+    for (const [kind, [plural, nodeColumn]] of Object.entries(expected)) {
+      const crd = crdOf(kind);
+      assert.equal(crd.metadata.name, `${plural}.metallb.io`);
+      assert.deepEqual(crd.spec.names, {
+        kind,
+        listKind: `${kind}List`,
+        plural,
+        singular: kind.toLowerCase(),
+      });
+      assert.equal(crd.spec.scope, 'Namespaced');
+      assert.equal(crd.spec.conversion, undefined);
+      const [version, ...others] = crd.spec.versions;
+      assert.deepEqual(others, []);
+      assert.equal(version?.name, 'v1beta1');
+      assert.deepEqual(version.subresources, { status: {} });
+      assert.deepEqual(
+        version.additionalPrinterColumns?.map((c) => [c.name, c.jsonPath, c.type]),
+        [
+          [nodeColumn, '.status.node', 'string'],
+          ['Service Name', '.status.serviceName', 'string'],
+          ['Service Namespace', '.status.serviceNamespace', 'string'],
+        ],
+      );
+      assert.deepEqual(version.schema.openAPIV3Schema.required, undefined, 'spec may be left out');
+    }
+  });
+
+  it('the CRD accepts what the speaker writes, and refuses unknown fields and wrong types', () => {
+    const l2 = {
+      node: 'node1',
+      serviceName: 'web',
+      serviceNamespace: 'default',
+      interfaces: [{ name: 'eth0' }],
+    };
+    const bgp = { node: 'node1', serviceName: 'web', serviceNamespace: 'default', peers: ['peer1', 'peer2'] };
+    const cases: [string, Record<string, unknown> | undefined, unknown, string[]][] = [
+      ['ServiceL2Status', l2, {}, []],
+      ['ServiceL2Status', undefined, undefined, []],
+      [
+        'ServiceL2Status',
+        { ...l2, interfaces: [{ name: 'eth0', mac: 'x' }] },
+        {},
+        ['status.interfaces[0].mac: unknown field'],
+      ],
+      ['ServiceL2Status', { ...l2, peers: ['p'] }, {}, ['status.peers: unknown field']],
+      ['ServiceL2Status', l2, { node: 'x' }, ['spec.node: unknown field']],
+      ['ServiceBGPStatus', bgp, {}, []],
+      ['ServiceBGPStatus', { ...bgp, peers: 'peer1' }, {}, ['status.peers: must be of type array']],
+      ['ServiceBGPStatus', { ...bgp, interfaces: [] }, {}, ['status.interfaces: unknown field']],
+    ];
+    for (const [kind, status, spec, problems] of cases) {
+      const object = statusObject(kind, status, spec);
+      assert.deepEqual(validate(schemaOf(kind), object, { cel: true }), problems, JSON.stringify(object));
+    }
+  });
+
+  it('node, serviceName and serviceNamespace cannot change once written (as in MetalLB); interfaces and peers can', () => {
+    const before = { node: 'node1', serviceName: 'web', serviceNamespace: 'default', peers: ['a'] };
+    const cases: [Record<string, unknown>, boolean][] = [
+      [before, true],
+      [{ ...before, peers: ['a', 'b'] }, true],
+      [{ ...before, node: 'node2' }, false],
+      [{ ...before, serviceName: 'api' }, false],
+      [{ ...before, serviceNamespace: 'other' }, false],
+    ];
+    for (const [after, allowed] of cases) {
+      const problems = validate(schemaOf('ServiceBGPStatus'), statusObject('ServiceBGPStatus', after), {
+        cel: true,
+        old: statusObject('ServiceBGPStatus', before),
+      });
+      assert.equal(problems.length === 0, allowed, `${JSON.stringify(after)}: ${problems.join('; ')}`);
+    }
+    const l2 = schemaOf('ServiceL2Status').properties?.status?.properties ?? {};
+    for (const field of ['node', 'serviceName', 'serviceNamespace'])
+      assert.deepEqual(
+        l2[field]?.['x-kubernetes-validations']?.map((r) => r.rule),
+        ['self == oldSelf'],
+        field,
+      );
+  });
+
+  it('are not configuration: herald validate and parse() pass over them, the controller does not watch them, no webhook validates them', () => {
+    const objects = [
+      statusObject('ServiceL2Status', { node: 'node1', serviceName: 'web', serviceNamespace: 'default' }, {}),
+      statusObject('ServiceBGPStatus', { node: 'node1', peers: ['p'] }),
+    ];
+    const result = parse(objects, { references: 'warn' });
+    assert.equal(result.ok, true);
+    assert.deepEqual(result.issues, []);
+    const report = validateInputs(
+      objects.map((value) => ({ file: 'status.yaml', value })),
+      { namespace: NS },
+    );
+    assert.deepEqual(report.entries, []);
+    assert.equal(report.errorCount, 0);
+    // Among configuration, they change nothing.
+    const pool = {
+      apiVersion: 'metallb.io/v1beta1',
+      kind: 'IPAddressPool',
+      metadata: { name: 'p', namespace: NS },
+      spec: { addresses: ['10.0.0.0/24'] },
+    };
+    const alone = parse([pool]);
+    const mixed = parse([pool, ...objects]);
+    assert.ok(alone.ok && mixed.ok);
+    assert.deepEqual(mixed.config, alone.config);
+
+    // The agents watch the kinds of KINDS (src/app's watched resources), and the webhooks validate them.
+    const plurals = STATUS_KINDS.map((k) => k.plural);
+    assert.deepEqual(
+      KINDS.filter((k) => plurals.includes(k.plural)),
+      [],
+    );
+    assert.deepEqual(
+      validatedKinds().filter((k) => STATUS_KINDS.includes(k.info)),
+      [],
+    );
+    assert.deepEqual(
+      crds.filter((c) => plurals.includes(c.spec.names.plural)),
+      [],
+      'buildCrds() is the configuration CRDs only',
+    );
+  });
+});
+
+describe('kinds Herald accepts without a CRD', () => {
+  it('the legacy AddressPool: herald validate converts it with a warning, but no CRD is shipped since the controller does not read it on Kubernetes', () => {
+    const legacy = {
+      apiVersion: 'metallb.io/v1beta1',
+      kind: 'AddressPool',
+      metadata: { name: 'old', namespace: NS },
+      spec: { protocol: 'layer2', addresses: ['10.9.0.0/24'] },
+    };
+    const result = parse([legacy], { references: 'warn' });
+    assert.equal(result.ok, true);
+    assert.ok(
+      result.issues.some((i) => i.severity === 'warning' && /AddressPool is deprecated/.test(i.message)),
+    );
+    assert.equal(kindOf('AddressPool').crd, false);
+    // The agents on Kubernetes watch the kinds Herald serves a CRD for (crd: true); an AddressPool
+    // CRD would let `kubectl apply` store objects nothing reads, instead of refusing them.
+    assert.ok(!allCrds.some((c) => c.spec.names.kind === 'AddressPool'));
   });
 });
 
@@ -192,7 +358,7 @@ function structuralProblems(schema: StructuralSchema, path = ''): string[] {
 }
 
 describe('CRD schemas are structural', () => {
-  for (const crd of crds) {
+  for (const crd of allCrds) {
     for (const version of crd.spec.versions) {
       it(`${crd.metadata.name} ${version.name}`, () => {
         const schema = version.schema.openAPIV3Schema;

@@ -13,6 +13,7 @@ import {
   legacyAddressPoolSpec,
 } from './schema/metallb.js';
 import { metalLBSpec } from './schema/operator.js';
+import { serviceStatusSpec } from './schema/status.js';
 
 export const METALLB_GROUP = 'metallb.io';
 export const FRRK8S_GROUP = 'frrk8s.metallb.io';
@@ -35,6 +36,8 @@ export interface KindInfo {
   readonly crd: boolean;
   /** Every spec field is optional, so an object without `spec` is an empty spec (as MetalLB accepts). */
   readonly specOptional?: boolean;
+  /** What the object is, for its CRD; by default the CRD names Herald's configuration schema. */
+  readonly description?: string;
   readonly printerColumns?: readonly {
     name: string;
     jsonPath: string;
@@ -167,11 +170,52 @@ export const KINDS: readonly KindInfo[] = [
 export const findKind = (group: string, kind: string): KindInfo | undefined =>
   KINDS.find((k) => k.group === group && k.kind === kind);
 
-/** Kinds Herald reads for other purposes (allocation, election); parse() passes over them silently. */
+/**
+ * The status objects the speaker writes (MetalLB 0.14+): Herald serves their CRDs, but they are
+ * not configuration. They are not in KINDS, so the controller does not watch them and no webhook
+ * validates them; parse() passes over them (RUNTIME_KINDS).
+ */
+export const STATUS_KINDS: readonly KindInfo[] = [
+  {
+    group: METALLB_GROUP,
+    kind: 'ServiceL2Status',
+    plural: 'servicel2statuses',
+    specOptional: true,
+    versions: [{ name: 'v1beta1', spec: serviceStatusSpec, storage: true }],
+    crd: true,
+    description:
+      'ServiceL2Status: the node (and its interfaces) announcing a Service in layer 2; written by the speaker.',
+    printerColumns: [
+      { name: 'Allocated Node', jsonPath: '.status.node', type: 'string' },
+      { name: 'Service Name', jsonPath: '.status.serviceName', type: 'string' },
+      { name: 'Service Namespace', jsonPath: '.status.serviceNamespace', type: 'string' },
+    ],
+  },
+  {
+    group: METALLB_GROUP,
+    kind: 'ServiceBGPStatus',
+    plural: 'servicebgpstatuses',
+    specOptional: true,
+    versions: [{ name: 'v1beta1', spec: serviceStatusSpec, storage: true }],
+    crd: true,
+    description: 'ServiceBGPStatus: the BGP peers a node advertises a Service to; written by the speaker.',
+    printerColumns: [
+      { name: 'Node', jsonPath: '.status.node', type: 'string' },
+      { name: 'Service Name', jsonPath: '.status.serviceName', type: 'string' },
+      { name: 'Service Namespace', jsonPath: '.status.serviceNamespace', type: 'string' },
+    ],
+  },
+];
+
+/**
+ * Kinds Herald reads or writes for other purposes (allocation, election, the speaker's status
+ * objects); parse() passes over them silently.
+ */
 export const RUNTIME_KINDS = new Set([
   'v1/Service',
   'v1/Node',
   'v1/Namespace',
   'v1/Secret',
   'discovery.k8s.io/v1/EndpointSlice',
+  ...STATUS_KINDS.flatMap((k) => k.versions.map((v) => `${k.group}/${v.name}/${k.kind}`)),
 ]);

@@ -1,7 +1,7 @@
 // KINDS → CustomResourceDefinitions (apiextensions.k8s.io/v1). The spec schema of every version
 // is derived from its zod schema, so the CRDs and parse() read the same fields.
 import { CONVERSION_PATH, WEBHOOK_SERVICE } from '../../admission/webhook-paths.js';
-import { KINDS, type KindInfo, type KindVersion } from '../kinds.js';
+import { KINDS, STATUS_KINDS, type KindInfo, type KindVersion } from '../kinds.js';
 import { refinementsFor, REFINEMENTS, type FieldRefinement } from './rules.js';
 import { StructuralSchemaError, structuralFromZod, type StructuralSchema } from './structural.js';
 
@@ -69,9 +69,14 @@ const webhookConversion: WebhookConversion = {
   },
 };
 
-/** Every CRD Herald serves, in KINDS order. */
+/** The CRDs of the configuration kinds Herald serves (watched, validated by webhooks), in KINDS order. */
 export function buildCrds(kinds: readonly KindInfo[] = KINDS): CustomResourceDefinition[] {
   return kinds.filter((k) => k.crd).map(buildCrd);
+}
+
+/** Every CRD deploy/crds/ holds: the configuration kinds', then the speaker's status objects'. */
+export function buildAllCrds(): CustomResourceDefinition[] {
+  return [...buildCrds(KINDS), ...buildCrds(STATUS_KINDS)];
 }
 
 export function buildCrd(info: KindInfo): CustomResourceDefinition {
@@ -135,7 +140,9 @@ function objectSchema(
   if (status) properties.status = status;
   return {
     type: 'object',
-    description: `${info.kind} (${info.group}/${version.name}); generated from Herald's configuration schema.`,
+    description:
+      info.description ??
+      `${info.kind} (${info.group}/${version.name}); generated from Herald's configuration schema.`,
     properties,
     ...(info.specOptional ? {} : { required: ['spec'] }),
   };

@@ -1,5 +1,6 @@
 // CustomResourceDefinitions generated from KINDS (see docs/design/crds.md).
 export {
+  buildAllCrds,
   buildCrd,
   buildCrds,
   derivedSpecSchema,

@@ -2,7 +2,8 @@
 // (x-kubernetes-validations) for the per-object rules of behaviour.md §1. parse() checks all of
 // them too (../rules/); the CRD only makes `kubectl apply` refuse early. Rules that need other
 // objects, IP parsing or durations stay in parse() alone (docs/design/crds.md).
-import type { StructuralSchema, ValidationRule } from './structural.js';
+import { serviceBgpStatus, serviceL2Status } from '../schema/status.js';
+import { structuralFromZod, type StructuralSchema, type ValidationRule } from './structural.js';
 
 export interface FieldRefinement {
   /** Property names from spec down to the field; '[]' steps into array items. */
@@ -43,7 +44,22 @@ const countStatus = (what: string): StructuralSchema => ({
   description: what,
 });
 
+/**
+ * The status of a speaker's status object: node and Service never change once written (as in
+ * MetalLB's CRDs); a Service that moves to another node gets a new object.
+ */
+function speakerStatus(schema: StructuralSchema): StructuralSchema {
+  for (const field of ['node', 'serviceName', 'serviceNamespace']) {
+    const node = schema.properties?.[field];
+    if (!node) throw new Error(`status schema has no ${field}`);
+    node['x-kubernetes-validations'] = [{ rule: 'self == oldSelf', message: `${field} is immutable` }];
+  }
+  return schema;
+}
+
 export const REFINEMENTS: Readonly<Record<string, KindRefinements>> = {
+  ServiceL2Status: { status: speakerStatus(structuralFromZod(serviceL2Status)), versions: {} },
+  ServiceBGPStatus: { status: speakerStatus(structuralFromZod(serviceBgpStatus)), versions: {} },
   IPAddressPool: {
     status: {
       type: 'object',
