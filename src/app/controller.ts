@@ -9,7 +9,6 @@ import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { ConfigIssue } from '../core/config/issues.js';
 import { Reconciler, type Outcome } from '../core/controller/reconciler.js';
 import { readService } from '../core/service/model.js';
-import { InformerSupervisor } from '../actors/informer-supervisor.actor.js';
 import type { InformerTiming } from '../actors/informer-supervisor.actor.js';
 import { startAdmission } from '../k8s/admission.js';
 import { EventRecorder, type ObjectReference } from '../k8s/event-recorder.js';
@@ -19,7 +18,6 @@ import {
   writePoolStatus,
   writeServiceIngress,
 } from '../k8s/controller-writes.js';
-import { ResourceInformer } from '../k8s/informer.js';
 import { KubeRest } from '../k8s/rest.js';
 import { WriteQueue } from '../k8s/write-queue.js';
 import { createControllerMetrics, type ControllerMetrics } from '../observe/controller-metrics.js';
@@ -27,8 +25,8 @@ import { startDebugServer, stopDebugServer, type ListenAddress } from '../observ
 import type { EventLog } from '../observe/log.js';
 import { StateBoard } from '../observe/state-board.js';
 import { machineCharts } from './charts.js';
-import { apiVersionOf, controllerResources, stamped, type WatchedResource } from './controller-sources.js';
-import { systemClock } from './system-clock.js';
+import { controllerResources, type WatchedResource } from './watched-resources.js';
+import { InformerSet } from './informer-set.js';
 
 export interface ControllerOptions {
   readonly kubeConfig: KubeConfig;
@@ -57,13 +55,9 @@ export class Controller {
   private readonly metrics: ControllerMetrics;
   private readonly queue: WriteQueue;
   private readonly events: EventRecorder;
-  private readonly informers = new Map<
-    string,
-    { resource: WatchedResource; informer: ResourceInformer; supervisor: InformerSupervisor }
-  >();
+  private informers: InformerSet | undefined;
   private reconciler: Reconciler | undefined;
   private leading = false;
-  private allSynced = false;
   private configLoaded = false;
   private configStale = false;
   private lastRejection = '';
@@ -129,36 +123,17 @@ export class Controller {
       });
       this.stops.push(() => stopDebugServer(server));
     }
-    for (const resource of controllerResources(namespace)) {
-      const name = apiVersionOf(resource) + '/' + resource.plural;
-      const informer = new ResourceInformer(this.options.kubeConfig, this.rest, resource, (kind, object) =>
-        this.changed(resource, kind, stamped(object, resource)),
-      );
-      const supervisor = new InformerSupervisor(name, informer, {
-        clock: systemClock,
-        inspect: this.board.inspect,
-        ...(this.options.informerTiming ? { timing: this.options.informerTiming } : {}),
-        onState: (res, state, reason, error) => {
-          const fields = {
-            component: 'informer',
-            event: 'state',
-            resource: res,
-            state,
-            reason,
-            ...(error ? { err: error } : {}),
-          };
-          if (state === 'degraded') log.warn(fields);
-          else log.info(fields);
-          if (state === 'synced') {
-            for (const other of this.informers.values())
-              if (other.supervisor.state() === 'degraded') other.supervisor.retryNow();
-            this.maybeAllSynced();
-          }
-        },
-      });
-      this.informers.set(name, { resource, informer, supervisor });
-    }
-    for (const { supervisor } of this.informers.values()) supervisor.start();
+    this.informers = new InformerSet({
+      kubeConfig: this.options.kubeConfig,
+      rest: this.rest,
+      resources: controllerResources(namespace),
+      log,
+      inspect: this.board.inspect,
+      ...(this.options.informerTiming ? { timing: this.options.informerTiming } : {}),
+      onChange: (resource, kind, object) => this.changed(resource, kind, object),
+      onAllSynced: () => this.buildReconciler(),
+    });
+    this.informers.start();
     const webhook = this.options.webhook;
     if (webhook) {
       const admission = await startAdmission({
@@ -168,7 +143,7 @@ export class Controller {
         ...(webhook.extraIpSans ? { extraIpSans: webhook.extraIpSans } : {}),
         // Until every informer has synced the stored objects are not known: refuse (fail closed).
         currentObjects: () => {
-          if (!this.allSynced) throw new Error('the controller has not synced the stored objects yet');
+          if (!this.synced()) throw new Error('the controller has not synced the stored objects yet');
           return this.configObjects();
         },
         log: {
@@ -213,7 +188,7 @@ export class Controller {
   }
 
   readiness(): Record<string, boolean> {
-    return { informersSynced: this.allSynced, configLoaded: this.configLoaded || !this.leading };
+    return { informersSynced: this.synced(), configLoaded: this.configLoaded || !this.leading };
   }
 
   status(): Record<string, unknown> {
@@ -223,16 +198,7 @@ export class Controller {
       configLoaded: this.configLoaded,
       configStale: this.configStale,
       writeQueue: this.queue.size(),
-      informers: Object.fromEntries(
-        [...this.informers].map(([name, i]) => [
-          name,
-          {
-            state: i.supervisor.state(),
-            restarts: i.supervisor.restarts(),
-            objects: i.informer.objects().length,
-          },
-        ]),
-      ),
+      informers: this.informers?.status() ?? {},
       pools: (this.reconciler?.poolStats() ?? []).map((s) => ({
         pool: s.pool,
         inUse: s.inUse,
@@ -251,28 +217,20 @@ export class Controller {
   async stop(): Promise<void> {
     clearTimeout(this.configTimer);
     clearTimeout(this.poolTimer);
-    for (const { supervisor } of this.informers.values()) supervisor.stop();
+    this.informers?.stop();
     await Promise.race([this.queue.idle(), new Promise((r) => setTimeout(r, 2000))]);
     this.queue.close();
     for (const stop of this.stops.splice(0)) stop();
     this.rest.close();
   }
 
-  private maybeAllSynced(): void {
-    if (this.allSynced) return;
-    if (![...this.informers.values()].every((i) => i.supervisor.state() === 'synced')) return;
-    this.allSynced = true;
-    this.options.log.info({
-      component: 'controller',
-      event: 'informersSynced',
-      resources: this.informers.size,
-    });
-    this.buildReconciler();
+  private synced(): boolean {
+    return this.informers?.allSynced() ?? false;
   }
 
   /** A fresh Reconciler from the caches, then the restart pass — when synced and leading. */
   private buildReconciler(): void {
-    if (!this.allSynced || !this.leading || this.reconciler) return;
+    if (!this.synced() || !this.leading || this.reconciler) return;
     const reconciler = new Reconciler({
       namespace: this.options.namespace,
       ...(this.options.loadBalancerClass !== undefined
@@ -297,15 +255,12 @@ export class Controller {
   }
 
   private objectsOf(kind: string): KubernetesObject[] {
-    const found = [...this.informers.values()].find((i) => i.resource.kind === kind);
-    return found ? found.informer.objects().map((o) => stamped(o, found.resource)) : [];
+    return this.informers?.objectsOf(kind) ?? [];
   }
 
   /** Every configuration object (metallb.io kinds and the namespace's Secrets) as cached now. */
   configObjects(): KubernetesObject[] {
-    return [...this.informers.values()]
-      .filter((i) => i.resource.config)
-      .flatMap((i) => i.informer.objects().map((o) => stamped(o, i.resource)));
+    return this.informers?.objects((r) => r.config) ?? [];
   }
 
   private changed(
@@ -385,12 +340,11 @@ export class Controller {
 
   /** An invalid object gets a Warning Event naming the field and the reason. */
   private reportIssue(issue: ConfigIssue): void {
-    const entry = [...this.informers.values()].find((i) => i.resource.kind === issue.kind);
-    const object = entry?.informer.get(issue.name, issue.namespace);
-    if (!entry || !object) return;
+    const object = this.informers?.get(issue.kind, issue.name, issue.namespace);
+    if (!object) return;
     this.events.record(
       {
-        apiVersion: apiVersionOf(entry.resource),
+        apiVersion: object.apiVersion ?? '',
         kind: issue.kind,
         namespace: issue.namespace,
         name: issue.name,
@@ -445,9 +399,7 @@ export class Controller {
   }
 
   private findService(namespace: string, name: string): KubernetesObject | undefined {
-    return [...this.informers.values()]
-      .find((i) => i.resource.kind === 'Service')
-      ?.informer.get(name, namespace);
+    return this.informers?.get('Service', name, namespace);
   }
 
   private schedulePoolStatus(): void {

@@ -1,22 +1,27 @@
-// The standalone speaker: no Kubernetes. It reads the same YAML `herald plan` reads from a
-// directory (config objects, Services, optional Nodes and EndpointSlices), allocates exactly as
-// the controller would (so every speaker computes the same addresses), elects over its gossip
-// view and answers ARP/NDP for what it wins. A bad config is refused and the last good one keeps
-// running. Composition root: the only place that wires the real adapters together.
+// The speaker, with one of two configuration sources behind the ConfigSource port: a directory of
+// YAML (standalone: the same files `herald plan` reads; every speaker allocates exactly as the
+// controller would, so all compute the same addresses) or the Kubernetes API (informers; the
+// addresses are those the controller wrote to status, and the speaker reports what it announces
+// as ServiceL2Status objects and Events). Either way it elects over its gossip view and answers
+// ARP/NDP for what it wins. A bad config is refused and the last good one keeps running.
+// Composition root: the only place that wires the real adapters together.
 import { LeadershipActor } from '../actors/leadership.actor.js';
 import type { MembershipActor } from '../actors/membership.actor.js';
 import { listInterfaces } from '../announce/interfaces.js';
 import { Layer2Responder } from '../announce/layer2-responder.js';
 import { openPacketSocket } from '../announce/packet-socket.js';
 import { superviseInterfaces } from '../announce/interface-watch.js';
-import { applyInOrder } from '../core/config/apply.js';
 import { formatIssue } from '../core/config/issues.js';
 import { parse } from '../core/config/parse.js';
 import type { MembershipTiming } from '../core/membership/timing.js';
 import type { InterfaceInfo } from '../core/net/interfaces.js';
 import { viewFromObjects } from '../core/plan/view.js';
-import { readYamlInputs } from '../files/yaml-files.js';
-import { watchDirectory } from '../files/watch.js';
+import { announceInterfaces } from '../core/net/interfaces.js';
+import { EventRecorder } from '../k8s/event-recorder.js';
+import { L2StatusReporter } from '../k8s/l2-status.js';
+import type { KubeRest } from '../k8s/rest.js';
+import { WriteQueue } from '../k8s/write-queue.js';
+import type { ConfigSource } from '../ports/config-source.js';
 import type { Layer2Announcement } from '../ports/announcer.js';
 import { startDebugServer, stopDebugServer, type ListenAddress } from '../observe/debug-server.js';
 import { FailoverTimer } from '../observe/failover-timer.js';
@@ -33,10 +38,16 @@ const JOIN_GRACE_MS = 2000;
 
 export interface SpeakerOptions {
   readonly node: string;
-  readonly configDir: string;
+  readonly source: ConfigSource;
   readonly namespace: string;
   readonly listen: string;
   readonly seeds: readonly string[];
+  /** Seeds when `seeds` is empty, asked once the source has its first view (Kubernetes: Nodes). */
+  readonly discoverSeeds?: () => string[];
+  /** On Kubernetes: report announcements as ServiceL2Status objects and Events. */
+  readonly kube?: { readonly rest: KubeRest };
+  /** The state board; given when the source's own machines (informers) report to it too. */
+  readonly board?: StateBoard;
   readonly keyFile: string | undefined;
   readonly timing: MembershipTiming;
   /** Where to serve /metrics, /healthz, /readyz and /debug/* (TCP and/or unix sockets). */
@@ -44,7 +55,7 @@ export interface SpeakerOptions {
   readonly log: EventLog;
 }
 
-export class StandaloneSpeaker {
+export class Speaker {
   private membership: MembershipActor | undefined;
   private leadership: LeadershipActor | undefined;
   private responder: Layer2Responder | undefined;
@@ -63,14 +74,17 @@ export class StandaloneSpeaker {
   private interfaces: InterfaceInfo[] = [];
   private readonly stops: (() => void)[] = [];
   /** Every live machine of this speaker: the visualizer's, the metrics' and the log's source. */
-  readonly board = new StateBoard();
+  readonly board: StateBoard;
   private readonly metrics: SpeakerMetrics;
   private readonly failovers = new FailoverTimer();
   /** The last leadership reason per service, logged with its announce/withdraw. */
   private readonly leadershipReasons = new Map<string, string>();
   private announced: ReadonlyMap<string, Layer2Announcement> = new Map();
+  private l2Status: L2StatusReporter | undefined;
+  private statusQueue: WriteQueue | undefined;
 
   constructor(private readonly options: SpeakerOptions) {
+    this.board = options.board ?? new StateBoard();
     this.metrics = createSpeakerMetrics({
       node: options.node,
       responder: () => this.responder?.counters,
@@ -84,8 +98,12 @@ export class StandaloneSpeaker {
   }
 
   async start(): Promise<void> {
-    const { log, node } = this.options;
+    const { log, node, source } = this.options;
     this.interfaces = await listInterfaces();
+    log.info({ component: 'config', event: 'source', source: source.name });
+    // Kubernetes: resolves once every informer has synced (the Nodes give the gossip seeds).
+    await source.start(() => void this.reload());
+    if (this.options.kube) this.startStatusReporting(this.options.kube.rest);
 
     this.responder = new Layer2Responder({
       clock: systemClock,
@@ -109,6 +127,7 @@ export class StandaloneSpeaker {
         apply: (desired) => {
           responder.apply(desired);
           this.logAnnouncements(desired);
+          this.l2Status?.apply(desired);
         },
       },
       onTransition: (service, t) => {
@@ -131,7 +150,7 @@ export class StandaloneSpeaker {
     this.membership = await createMembership({
       node,
       listen: this.options.listen,
-      seeds: this.options.seeds,
+      seeds: this.options.seeds.length > 0 ? this.options.seeds : (this.options.discoverSeeds?.() ?? []),
       keyFile: this.options.keyFile,
       timing: this.options.timing,
       inspect: this.board.inspect,
@@ -154,7 +173,7 @@ export class StandaloneSpeaker {
       if (change.to === 'alive' && change.from !== 'unknown') responder.reannounce();
     });
     await this.reload();
-    this.stops.push(watchDirectory(this.options.configDir, () => void this.reload()));
+    this.stops.push(() => source.stop());
     // Everything slow happens before the join: once others know us, we must answer probes.
     const charts = machineCharts();
     for (const listen of this.options.httpListen) {
@@ -202,6 +221,7 @@ export class StandaloneSpeaker {
   /** /readyz: config loaded, gossip joined, every responder socket open. */
   readiness(): Record<string, boolean> {
     return {
+      ...this.options.source.readiness(),
       configLoaded: this.config?.ok === true,
       gossipJoined: this.membership?.joined() ?? false,
       respondersUp: (this.responder?.failingInterfaces().length ?? 0) === 0,
@@ -293,16 +313,16 @@ export class StandaloneSpeaker {
     this.leadership?.stop();
     this.responder?.stop();
     // The leave broadcast (layer-2 failover) must not wait for BGP's Cease-then-BFD pause.
-    await Promise.all([this.bgp?.stop(), this.membership?.stop()]);
+    await Promise.all([this.bgp?.stop(), this.membership?.stop(), this.flushStatus()]);
+    this.statusQueue?.close();
     this.options.log.info({ component: 'speaker', event: 'stopped' });
   }
 
-  /** Re-reads the directory; a config with errors is refused and the last good one stays. */
+  /** Re-reads the source; a config with errors is refused and the last good one stays. */
   private async reload(): Promise<void> {
     const { log, namespace } = this.options;
     try {
-      const values = await readYamlInputs([this.options.configDir]);
-      const objects = applyInOrder(values, namespace).kept.map((k) => k.value);
+      const objects = await this.options.source.read();
       const result = parse(objects, { namespace, references: 'require' });
       if (!result.ok) {
         for (const issue of result.issues.filter((i) => i.severity === 'error')) {
@@ -328,6 +348,43 @@ export class StandaloneSpeaker {
     }
   }
 
+  /** Kubernetes: ServiceL2Status objects and `nodeAssigned` Events for what this node announces. */
+  private startStatusReporting(rest: KubeRest): void {
+    const { log, node, namespace } = this.options;
+    const queue = new WriteQueue({
+      concurrency: 8,
+      onError: (key, error, willRetry) => {
+        const fields = { component: 'status', event: 'writeFailed', key, willRetry, err: String(error) };
+        if (willRetry) log.warn(fields);
+        else log.error(fields);
+      },
+    });
+    this.statusQueue = queue;
+    const events = new EventRecorder(rest, queue, { component: 'metallb-speaker', instance: node });
+    this.l2Status = new L2StatusReporter({
+      rest,
+      queue,
+      events,
+      namespace,
+      node,
+      interfacesOf: (a) => announceInterfaces(this.interfaces, a.interfaces),
+      serviceUid: (ns, name) => serviceUid(this.objects, ns, name),
+    });
+    // Objects left by an earlier run of this node, for Services it no longer announces.
+    setTimeout(() => {
+      this.l2Status
+        ?.removeStale()
+        .catch((e: unknown) =>
+          log.warn({ component: 'status', event: 'staleCleanupFailed', err: String(e) }),
+        );
+    }, JOIN_GRACE_MS * 2);
+  }
+
+  private async flushStatus(): Promise<void> {
+    if (!this.statusQueue) return;
+    await Promise.race([this.statusQueue.idle(), new Promise((r) => setTimeout(r, 1000))]);
+  }
+
   /**
    * A member changed state: elect again with the new live set. Only a new or vanished member
    * (the node list, without Node objects) needs the whole view rebuilt — with 10,000 Services
@@ -344,7 +401,12 @@ export class StandaloneSpeaker {
     if (!result?.ok || !this.leadership || !this.membership) return;
     const known = [...this.membership.memberStates().keys()];
     this.viewMembers = [...known].sort().join();
-    const { view } = viewFromObjects(result.config, this.objects, [...known, this.options.node]);
+    const { view } = viewFromObjects(
+      result.config,
+      this.objects,
+      [...known, this.options.node],
+      this.options.source.addresses,
+    );
     // BGP: every node announces for itself, membership does not matter.
     this.bgp?.update(view);
     if (this.joinAttempted) this.leadership.update(view);
@@ -355,6 +417,16 @@ export class StandaloneSpeaker {
 function routerIdFrom(listen: string): string {
   const host = listen.replace(/:\d+$/, '');
   return /^\d+\.\d+\.\d+\.\d+$/.test(host) ? host : '0.0.0.0';
+}
+
+/** The uid of a Service among the objects (for Events). */
+function serviceUid(objects: readonly unknown[], namespace: string, name: string): string | undefined {
+  for (const object of objects) {
+    const o = object as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown; uid?: unknown } };
+    if (o.kind === 'Service' && o.metadata?.name === name && o.metadata.namespace === namespace)
+      return typeof o.metadata.uid === 'string' ? o.metadata.uid : undefined;
+  }
+  return undefined;
 }
 
 /** A BGPPeer passwordSecret's password, from a Secret among the config directory's objects. */

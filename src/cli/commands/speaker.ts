@@ -1,6 +1,13 @@
-// herald speaker --standalone: the speaker without Kubernetes (a keepalived replacement).
+// herald speaker: on Kubernetes (the default; configuration, Services, Nodes and EndpointSlices
+// from the API) or --standalone (the same from a directory of YAML: a keepalived replacement).
+// One speaker, two configuration sources.
 import type { Command } from 'commander';
-import { StandaloneSpeaker } from '../../app/speaker.js';
+import { KubeConfigSource } from '../../app/kube-source.js';
+import { Speaker } from '../../app/speaker.js';
+import { FileConfigSource } from '../../files/file-source.js';
+import { KubeConfigError, loadKubeConfig } from '../../k8s/client.js';
+import { KubeRest } from '../../k8s/rest.js';
+import { StateBoard } from '../../observe/state-board.js';
 import { DEFAULT_NAMESPACE } from '../../core/config/parse.js';
 import { parseListen } from '../../observe/debug-server.js';
 import { addGossipOptions, gossipSettings, stopSignal, type GossipCliOptions } from '../gossip-options.js';
@@ -12,6 +19,7 @@ interface Options extends GossipCliOptions, LogCliOptions {
   metricsListen: string[];
   config?: string;
   namespace: string;
+  kubeconfig?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -21,9 +29,15 @@ export function registerSpeaker(program: Command, _io: CliIo, setExit: (code: nu
     addGossipOptions(
       program
         .command('speaker')
-        .description('Run the speaker: gossip membership, layer-2 election and ARP/NDP answers'),
+        .description(
+          'Run the speaker: gossip membership, layer-2 election, ARP/NDP answers and BGP, configured from Kubernetes (default) or --standalone files',
+        ),
     ),
   )
+    .option(
+      '--kubeconfig <path>',
+      'kubeconfig file (default: $KUBECONFIG, else the in-cluster ServiceAccount)',
+    )
     .option('--standalone', 'without Kubernetes: read configuration and Services from --config')
     .option(
       '--config <dir>',
@@ -38,26 +52,64 @@ export function registerSpeaker(program: Command, _io: CliIo, setExit: (code: nu
     )
     .addHelpText(
       'after',
-      '\nSIGTERM: withdraw every address, leave the gossip cluster, exit 0.\n' +
-        'The visualizer: http://<metrics-listen>/debug/statecharts.\n' +
-        'Only --standalone exists so far; the Kubernetes mode follows.',
+      "\nOn Kubernetes the gossip peers are every Node's InternalIP at the --gossip-listen port\n" +
+        '(--gossip-peers overrides), and each announced Service gets a ServiceL2Status object.\n' +
+        'SIGTERM: withdraw every address, leave the gossip cluster, exit 0.\n' +
+        'The visualizer: http://<metrics-listen>/debug/statecharts.',
     )
     .action(async (opts: Options) => {
-      if (!opts.standalone || !opts.config)
-        throw new UsageError('only --standalone --config DIR is supported so far');
+      if (opts.standalone && !opts.config) throw new UsageError('--standalone needs --config DIR');
+      if (!opts.standalone && opts.config) throw new UsageError('--config is for --standalone');
       let httpListen;
       try {
         httpListen = opts.metricsListen.map(parseListen);
       } catch (error) {
         throw new UsageError(error instanceof Error ? error.message : String(error));
       }
-      const speaker = new StandaloneSpeaker({
-        ...gossipSettings(opts),
-        configDir: opts.config,
-        namespace: opts.namespace,
-        httpListen,
-        log: eventLogFrom(opts, opts.nodeName),
-      });
+      const gossip = gossipSettings(opts);
+      const log = eventLogFrom(opts, opts.nodeName);
+      const board = new StateBoard();
+      let speaker: Speaker;
+      if (opts.standalone && opts.config) {
+        speaker = new Speaker({
+          ...gossip,
+          source: new FileConfigSource(opts.config, opts.namespace),
+          namespace: opts.namespace,
+          httpListen,
+          log,
+          board,
+        });
+      } else {
+        let kubeConfig;
+        try {
+          kubeConfig = loadKubeConfig(opts.kubeconfig);
+        } catch (error) {
+          if (error instanceof KubeConfigError) throw new UsageError(error.message);
+          throw error;
+        }
+        const rest = new KubeRest(kubeConfig);
+        const source = new KubeConfigSource({
+          kubeConfig,
+          rest,
+          namespace: opts.namespace,
+          log,
+          inspect: board.inspect,
+        });
+        const port = gossip.listen.replace(/^.*:/, '');
+        speaker = new Speaker({
+          ...gossip,
+          source,
+          discoverSeeds: () =>
+            source
+              .nodeAddresses()
+              .map(({ address }) => (address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`)),
+          kube: { rest },
+          namespace: opts.namespace,
+          httpListen,
+          log,
+          board,
+        });
+      }
       await speaker.start();
       await stopSignal();
       await speaker.stop();

@@ -12,12 +12,25 @@ export interface Addressed {
   readonly skipped: { namespace: string; name: string; reason: string }[];
 }
 
+/**
+ * `allocate: false` (a speaker on Kubernetes): only the addresses the controller wrote to status
+ * count; a Service without them is not announced until it has them.
+ */
 export function withAddresses(
   config: Config,
   services: readonly ServiceModel[],
   values: readonly unknown[],
+  allocate = true,
 ): Addressed {
-  const decisions = fullPass(new Allocator(config), services, namespaceLabelsOf(values));
+  const allocator = new Allocator(config);
+  if (!allocate) {
+    const skipped = services.flatMap((s) => {
+      const reason = s.type === 'LoadBalancer' ? allocator.ignores(s) : undefined;
+      return reason !== undefined ? [{ namespace: s.namespace, name: s.name, reason }] : [];
+    });
+    return { services: [...services], skipped };
+  }
+  const decisions = fullPass(allocator, services, namespaceLabelsOf(values));
   const out: Addressed = { services: [], skipped: [] };
   services.forEach((s, i) => {
     const d = decisions[i];

@@ -24,6 +24,8 @@ export function viewFromObjects(
   config: Config,
   values: readonly unknown[],
   fallbackNodes: readonly string[] | undefined,
+  /** Where Services' addresses come from: status only (Kubernetes), or allocated when missing. */
+  addresses: 'status' | 'statusOrAllocate' = 'statusOrAllocate',
 ): ViewFromObjects {
   const given = values.flatMap((v) => toNodeModel(v) ?? []);
   const nodes: NodeModel[] =
@@ -35,6 +37,7 @@ export function viewFromObjects(
     config,
     values.flatMap((v) => readService(v) ?? []),
     values,
+    addresses === 'statusOrAllocate',
   );
   return {
     view: { config, nodes, services, endpoints: hasSlices ? endpointsByService(values) : undefined },

@@ -1,8 +1,10 @@
-// What the controller watches: Services and Namespaces cluster-wide, and in its own namespace
-// every metallb.io kind it serves (from the KINDS registry, at its storage version) and the
-// Secrets (BGP passwords are referenced from there; the gossip key lives there).
+// What the controller and the speaker watch. The controller: Services and Namespaces cluster-wide,
+// and in its own namespace every metallb.io kind it serves (from the KINDS registry, at its
+// storage version) and the Secrets (BGP passwords are referenced from there; the gossip key lives
+// there). The speaker: the same, plus Nodes and EndpointSlices (who may announce) and FRR-K8s'
+// FRRConfigurations.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { KINDS, METALLB_GROUP } from '../core/config/kinds.js';
+import { FRRK8S_GROUP, KINDS, METALLB_GROUP } from '../core/config/kinds.js';
 import type { ResourceType } from '../k8s/informer.js';
 
 export interface WatchedResource extends ResourceType {
@@ -11,8 +13,9 @@ export interface WatchedResource extends ResourceType {
   readonly config: boolean;
 }
 
-export function controllerResources(namespace: string): WatchedResource[] {
-  const metallb = KINDS.filter((k) => k.group === METALLB_GROUP && k.crd).map((k) => {
+/** The served kinds of a group, each at its storage version, in the agent's namespace. */
+function configKinds(namespace: string, group: string): WatchedResource[] {
+  return KINDS.filter((k) => k.group === group && k.crd).map((k) => {
     const storage = k.versions.find((v) => v.storage) ?? k.versions[0];
     return {
       group: k.group,
@@ -23,11 +26,30 @@ export function controllerResources(namespace: string): WatchedResource[] {
       config: true,
     };
   });
+}
+
+export function controllerResources(namespace: string): WatchedResource[] {
+  const metallb = configKinds(namespace, METALLB_GROUP);
   return [
     { group: '', version: 'v1', plural: 'services', kind: 'Service', config: false },
     { group: '', version: 'v1', plural: 'namespaces', kind: 'Namespace', config: false },
     { group: '', version: 'v1', plural: 'secrets', namespace, kind: 'Secret', config: true },
     ...metallb,
+  ];
+}
+
+export function speakerResources(namespace: string): WatchedResource[] {
+  return [
+    ...controllerResources(namespace),
+    { group: '', version: 'v1', plural: 'nodes', kind: 'Node', config: false },
+    {
+      group: 'discovery.k8s.io',
+      version: 'v1',
+      plural: 'endpointslices',
+      kind: 'EndpointSlice',
+      config: false,
+    },
+    ...configKinds(namespace, FRRK8S_GROUP),
   ];
 }
 
