@@ -6,9 +6,9 @@ import type { Command } from 'commander';
 import { startLeaderElection, type LeaderElection } from '../../app/leader-election.js';
 import { Controller } from '../../app/controller.js';
 import { DEFAULT_NAMESPACE } from '../../core/config/parse.js';
-import { KubeConfigError, loadKubeConfig } from '../../k8s/client.js';
 import { parseListen } from '../../observe/debug-server.js';
 import { stopSignal } from '../gossip-options.js';
+import { kubeConfigFor } from '../kube-options.js';
 import { addLogOptions, eventLogFrom, type LogCliOptions } from '../log-options.js';
 import { type CliIo, EXIT, UsageError } from '../output.js';
 
@@ -77,13 +77,7 @@ export function registerController(program: Command, _io: CliIo, setExit: (code:
       } catch (error) {
         throw new UsageError(error instanceof Error ? error.message : String(error));
       }
-      let kubeConfig;
-      try {
-        kubeConfig = loadKubeConfig(opts.kubeconfig);
-      } catch (error) {
-        if (error instanceof KubeConfigError) throw new UsageError(error.message);
-        throw error;
-      }
+      const kubeConfig = kubeConfigFor(opts.kubeconfig);
       const writeConcurrency = Number(opts.writeConcurrency);
       if (!Number.isInteger(writeConcurrency) || writeConcurrency < 1 || writeConcurrency > 1024)
         throw new UsageError(

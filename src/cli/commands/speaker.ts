@@ -5,12 +5,12 @@ import type { Command } from 'commander';
 import { KubeConfigSource } from '../../app/kube-source.js';
 import { Speaker } from '../../app/speaker.js';
 import { FileConfigSource } from '../../files/file-source.js';
-import { KubeConfigError, loadKubeConfig } from '../../k8s/client.js';
 import { KubeRest } from '../../k8s/rest.js';
 import { StateBoard } from '../../observe/state-board.js';
 import { DEFAULT_NAMESPACE } from '../../core/config/parse.js';
 import { parseListen } from '../../observe/debug-server.js';
 import { addGossipOptions, gossipSettings, stopSignal, type GossipCliOptions } from '../gossip-options.js';
+import { kubeConfigFor } from '../kube-options.js';
 import { addLogOptions, eventLogFrom, type LogCliOptions } from '../log-options.js';
 import { type CliIo, EXIT, UsageError } from '../output.js';
 
@@ -80,13 +80,7 @@ export function registerSpeaker(program: Command, _io: CliIo, setExit: (code: nu
           board,
         });
       } else {
-        let kubeConfig;
-        try {
-          kubeConfig = loadKubeConfig(opts.kubeconfig);
-        } catch (error) {
-          if (error instanceof KubeConfigError) throw new UsageError(error.message);
-          throw error;
-        }
+        const kubeConfig = kubeConfigFor(opts.kubeconfig);
         const rest = new KubeRest(kubeConfig);
         const source = new KubeConfigSource({
           kubeConfig,
