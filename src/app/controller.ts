@@ -22,7 +22,7 @@ import { KubeRest } from '../k8s/rest.js';
 import { WriteQueue } from '../k8s/write-queue.js';
 import { createControllerMetrics, type ControllerMetrics } from '../observe/controller-metrics.js';
 import { startDebugServer, stopDebugServer, type ListenAddress } from '../observe/debug-server.js';
-import type { EventLog } from '../observe/log.js';
+import { transitionFields, type EventLog } from '../observe/log.js';
 import { StateBoard } from '../observe/state-board.js';
 import { machineCharts } from './charts.js';
 import { controllerResources, type WatchedResource } from './watched-resources.js';
@@ -96,15 +96,7 @@ export class Controller {
       if (change.type !== 'transition') return;
       const { record } = change;
       this.metrics.transition(record.machine, record.from, record.to, record.reason);
-      options.log.debug({
-        component: 'machine',
-        event: 'transition',
-        machine: record.machine,
-        actor: record.actor,
-        from: record.from,
-        to: record.to,
-        reason: record.reason,
-      });
+      options.log.debug(transitionFields(record));
     });
   }
 

@@ -25,7 +25,7 @@ import type { ConfigSource } from '../ports/config-source.js';
 import type { Layer2Announcement } from '../ports/announcer.js';
 import { startDebugServer, stopDebugServer, type ListenAddress } from '../observe/debug-server.js';
 import { FailoverTimer } from '../observe/failover-timer.js';
-import type { EventLog } from '../observe/log.js';
+import { transitionFields, type EventLog } from '../observe/log.js';
 import { createSpeakerMetrics, type SpeakerMetrics } from '../observe/metrics.js';
 import { StateBoard, type BoardChange } from '../observe/state-board.js';
 import { NodeBgp } from './bgp.js';
@@ -252,16 +252,7 @@ export class Speaker {
     if (change.type !== 'transition') return;
     const { record, before } = change;
     this.metrics.transition(record.machine, record.from, record.to, record.reason);
-    this.options.log.debug({
-      component: 'machine',
-      event: 'transition',
-      machine: record.machine,
-      actor: record.actor,
-      from: record.from,
-      to: record.to,
-      reason: record.reason,
-      trigger: record.event,
-    });
+    this.options.log.debug(transitionFields(record));
     if (record.machine === 'leadership' && record.to === 'leader') {
       const previous = (before as { winner?: string } | undefined)?.winner;
       const seconds = this.failovers.gained(previous, record.at);

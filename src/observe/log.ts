@@ -4,6 +4,7 @@
 // `pretty` is the readable mode for terminals (pino-pretty, synchronous, colour when a TTY).
 import { pino, stdTimeFunctions, type DestinationStream, type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import type { TransitionRecord } from './state-board.js';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -76,5 +77,19 @@ export function createEventLog(options: EventLogOptions): EventLog {
     info: (fields) => logger.info(fields),
     warn: (fields) => logger.warn(fields),
     error: (fields) => logger.error(fields),
+  };
+}
+
+/** The debug line every machine transition gets, in the speaker and the controller alike. */
+export function transitionFields(record: TransitionRecord): LogFields {
+  return {
+    component: 'machine',
+    event: 'transition',
+    machine: record.machine,
+    actor: record.actor,
+    from: record.from,
+    to: record.to,
+    reason: record.reason,
+    trigger: record.event,
   };
 }
