@@ -120,6 +120,15 @@ export class MembershipActor {
     return this.members.size > 0 || this.deps.seeds.length === 0;
   }
 
+  /**
+   * As many members known as there are seeds. Seeds are the other nodes' addresses, one each, so
+   * this is the cluster as configured; a speaker that elects before it holds (one seed slower to
+   * start than the others) would announce addresses that move the moment the last one arrives.
+   */
+  knowsEverySeed(): boolean {
+    return this.members.size >= this.deps.seeds.length;
+  }
+
   get localHealth(): number {
     return this.health.value;
   }

@@ -33,7 +33,7 @@ import { machineCharts } from './charts.js';
 import { createMembership } from './membership.js';
 import { systemClock } from './system-clock.js';
 
-/** How long a speaker whose join found nobody waits for a member before electing alone. */
+/** How long a speaker whose join did not reach every seed waits for the rest before electing. */
 const JOIN_GRACE_MS = 2000;
 
 export interface SpeakerOptions {
@@ -193,9 +193,10 @@ export class Speaker {
   }
 
   /**
-   * Elect once the cluster is known: at once when the join attempt found a member (or there was
-   * nobody to join), else at the first member discovered or after JOIN_GRACE_MS — the seeds may
-   * be slow to answer, or this may really be the first node.
+   * Elect once the cluster is known: at once when the join reached a member for every seed (or
+   * there was nobody to join), else when the missing ones arrive or after JOIN_GRACE_MS — a seed
+   * may be slow to start, down, or this may really be the first node. Electing on a partial view
+   * would make a node announce, and clients cache it, only to hand over a moment later.
    */
   private settleJoin(): void {
     const membership = this.membership;
@@ -208,12 +209,14 @@ export class Speaker {
       this.publishView();
     };
     const timer = setTimeout(settle, JOIN_GRACE_MS);
-    const stopWaiting = membership.onChange(settle);
+    const stopWaiting = membership.onChange(() => {
+      if (membership.knowsEverySeed()) settle();
+    });
     this.stops.push(() => {
       clearTimeout(timer);
       stopWaiting();
     });
-    if (membership.joined()) settle();
+    if (membership.knowsEverySeed()) settle();
     else
       this.options.log.info({ component: 'membership', event: 'waitingForMembers', graceMs: JOIN_GRACE_MS });
   }

@@ -96,6 +96,7 @@ export function registerSpeaker(program: Command, _io: CliIo, setExit: (code: nu
           discoverSeeds: () =>
             source
               .nodeAddresses()
+              .filter(({ node }) => node !== gossip.node)
               .map(({ address }) => (address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`)),
           kube: { rest },
           namespace: opts.namespace,

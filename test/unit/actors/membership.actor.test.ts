@@ -373,13 +373,13 @@ describe('membership actor: join order and contact details', () => {
     from: 's1',
     members: [{ node: 's1', incarnation: 3, state: 'alive', peerId: 'peer-s1' }],
   };
-  const actorOn = (transport: ScriptedTransport, clock: SimulatedClock) =>
+  const actorOn = (transport: ScriptedTransport, clock: SimulatedClock, seeds = ['10.0.0.1:7946']) =>
     new MembershipActor({
       self: 'm1',
       transport,
       clock,
       timing: FAST_TIMING,
-      seeds: ['10.0.0.1:7946'],
+      seeds,
       createTracker: (init) => createMemberTracker(init, FAST_TIMING, clock),
       random: seeded(7),
     });
@@ -398,6 +398,29 @@ describe('membership actor: join order and contact details', () => {
     assert.equal(actor.joined(), true, 'the join found the seed');
     assert.equal(actor.memberStates().get('s1')?.state, 'alive');
     assert.deepEqual(transport.calls.slice(0, 2), ['seed:10.0.0.1:7946', 'broadcast:alive:m1']);
+  });
+
+  it('a join that reached one of two seeds has joined but does not know every seed until the other arrives', async () => {
+    const clock = new SimulatedClock();
+    // Both seed addresses answer with s1's view only: the second node has not started yet.
+    const transport = new ScriptedTransport(clock, seedReply, 1);
+    const actor = actorOn(transport, clock, ['10.0.0.1:7946', '10.0.0.2:7946']);
+    const starting = tracked(actor.start());
+    while (!starting.done) {
+      await flush();
+      clock.increment(1);
+    }
+    assert.equal(actor.joined(), true);
+    assert.equal(actor.knowsEverySeed(), false, 'one member for two seeds');
+    transport.handlers!.onUpdate({
+      kind: 'alive',
+      node: 's2',
+      incarnation: 1,
+      from: 's2',
+      peerId: 'peer-s2',
+    });
+    await flush();
+    assert.equal(actor.knowsEverySeed(), true, 's2 announced itself');
   });
 
   it("a stale digest listing a restarted member's previous process does not redirect our probes to it", async () => {
