@@ -110,7 +110,7 @@ export class NodeBgp {
       networkUnavailable: false,
     };
     const plan = planBgpNode(
-      { config: view.config, services: view.services, endpoints: view.endpoints },
+      { config: view.config, services: view.services, endpoints: view.endpoints, nodeRules: view.nodeRules },
       self,
     );
     const sessions = plan.sessions.filter((session) => {

@@ -11,6 +11,7 @@ interface PlanCliOptions {
   output: string;
   namespace: string;
   members?: string;
+  ignoreExcludeLb?: boolean;
 }
 
 export function registerPlan(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -21,7 +22,11 @@ export function registerPlan(program: Command, io: CliIo, setExit: (code: number
     )
     .argument('<paths...>', 'YAML files or folders: metallb.io objects, Nodes, Services, EndpointSlices')
     .option('-o, --output <format>', 'text or json', 'text')
-    .option('-m, --members <names>', 'the live members, comma-separated (default: every Node given)');
+    .option('-m, --members <names>', 'the live members, comma-separated (default: every Node given)')
+    .option(
+      '--ignore-exclude-lb',
+      "as the speaker's flag: Nodes labelled node.kubernetes.io/exclude-from-external-load-balancers may announce",
+    );
   addNamespaceOption(command)
     .addHelpText(
       'after',
@@ -42,8 +47,9 @@ export function registerPlan(program: Command, io: CliIo, setExit: (code: number
       const members = opts.members?.split(',').flatMap((m) => (m.trim() ? [m.trim()] : []));
       const inputs = await readConfigInputs(paths, opts.namespace, io, setExit, 'no plan');
       if (!inputs) return;
-      const plan = planFromObjects(inputs.config, inputs.objects, { members });
-      const bgp = bgpPlanFromObjects(inputs.config, inputs.objects, { members });
+      const options = { members, ignoreExcludeLb: opts.ignoreExcludeLb === true };
+      const plan = planFromObjects(inputs.config, inputs.objects, options);
+      const bgp = bgpPlanFromObjects(inputs.config, inputs.objects, options);
       for (const m of plan.unknownMembers) io.err(`herald: member "${m}" is not a Node given; ignored`);
       if (format === 'json') io.out(JSON.stringify(planJson(plan.services, bgp), null, 2));
       else io.out(formatPlanText(plan, bgp));

@@ -2,7 +2,7 @@
 // per peer, and for every served service the prefixes sent to each peer or why none are.
 // Pure and deterministic: the speaker runs it on every change and sends diffRoutes() of two runs.
 import type { Config } from '../config/types.js';
-import { EXCLUDE_LABEL, type NodeModel } from '../election/nodes.js';
+import { nodeBar, type NodeModel, type NodeRules } from '../election/nodes.js';
 import { anySelectorMatches } from '../labels.js';
 import type { NodeBgpReason, PeerBgpReason } from './reasons.js';
 import { RouteTableBuilder, type RouteTable } from './route-table.js';
@@ -34,16 +34,21 @@ export interface BgpNodePlan {
 }
 
 export function planBgpNode(input: BgpPlanInput, node: NodeModel): BgpNodePlan {
-  return planPrepared(input.config, prepareServices(input), node);
+  return planPrepared(input.config, prepareServices(input), node, input.nodeRules);
 }
 
 /** The plan of every node; the node-independent work is done once. */
 export function planBgpNodes(input: BgpPlanInput, nodes: readonly NodeModel[]): BgpNodePlan[] {
   const prepared = prepareServices(input);
-  return nodes.map((node) => planPrepared(input.config, prepared, node));
+  return nodes.map((node) => planPrepared(input.config, prepared, node, input.nodeRules));
 }
 
-function planPrepared(config: Config, prepared: readonly PreparedService[], node: NodeModel): BgpNodePlan {
+function planPrepared(
+  config: Config,
+  prepared: readonly PreparedService[],
+  node: NodeModel,
+  rules: NodeRules | undefined,
+): BgpNodePlan {
   const sessions = sessionsForNode(config, node.labels);
   const builder = new RouteTableBuilder();
   const selectsNode = new Map(
@@ -56,7 +61,7 @@ function planPrepared(config: Config, prepared: readonly PreparedService[], node
       continue;
     }
     const mine = p.candidates.filter((c) => selectsNode.get(c.ad) === true);
-    const reason = nodeReason(mine, node, p.localNodes, sessions);
+    const reason = nodeReason(mine, node, p.localNodes, sessions, rules);
     if (reason !== undefined) services.set(p.key, { kind: 'idle', reason });
     else
       services.set(p.key, {
@@ -72,10 +77,13 @@ function nodeReason(
   node: NodeModel,
   localNodes: ReadonlySet<string> | undefined,
   sessions: readonly BgpSession[],
+  rules: NodeRules | undefined,
 ): NodeBgpReason | undefined {
+  // MetalLB's order (bgp_controller ShouldAnnounce): pool/advertisement selects the node, then
+  // the node's own state (core/election/nodes.ts nodeBar), then local endpoints.
   if (mine.length === 0) return 'nodeNotSelectedByAdvertisement';
-  if (node.networkUnavailable) return 'networkUnavailable';
-  if (Object.hasOwn(node.labels, EXCLUDE_LABEL)) return 'excludedFromLoadBalancers';
+  const barred = nodeBar(node, rules);
+  if (barred) return barred;
   if (localNodes && !localNodes.has(node.name)) return 'noLocalEndpoint';
   if (sessions.length === 0) return 'noPeers';
   return undefined;

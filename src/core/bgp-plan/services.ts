@@ -1,7 +1,7 @@
 // The node-independent half of BGP planning, done once per view: for every served service, its
 // (address × advertisement) pairs that pass the pool and service checks, or the reason none do.
 import type { BgpAdvertisement, Config } from '../config/types.js';
-import type { ServiceEndpoints } from '../election/nodes.js';
+import type { NodeRules, ServiceEndpoints } from '../election/nodes.js';
 import { anySelectorMatches } from '../labels.js';
 import { formatPrefix, parseIp, type Ip, type IpFamily, type Prefix } from '../net/ip.js';
 import { servesService } from '../plan/layer2.js';
@@ -15,6 +15,8 @@ export interface BgpPlanInput {
   readonly services: readonly ServiceModel[];
   /** By `namespace/name`; undefined = unknown, every node hosts a usable endpoint of every service. */
   readonly endpoints: ReadonlyMap<string, ServiceEndpoints> | undefined;
+  /** Default: the exclude label counts (MetalLB without --ignore-exclude-lb). */
+  readonly nodeRules?: NodeRules | undefined;
 }
 
 /** A prefix some candidate gives, shared by every candidate that gives it. */

@@ -2,7 +2,7 @@
 // Pure: the same inputs on every speaker give the same answer (behaviour.md §3).
 import type { Config, L2Advertisement } from '../config/types.js';
 import { anySelectorMatches, type Labels } from '../labels.js';
-import { EXCLUDE_LABEL, type NodeModel, type ServiceEndpoints } from './nodes.js';
+import { nodeBar, type NodeModel, type NodeRules, type ServiceEndpoints } from './nodes.js';
 import { rankNodes } from './rank.js';
 
 /** Why a node does not announce (or `announcing` for the winner). */
@@ -35,6 +35,8 @@ export interface ElectionInput {
   /** Live gossip members; undefined = gossip off, every node counts as alive. */
   readonly alive: ReadonlySet<string> | undefined;
   readonly endpoints: ServiceEndpoints;
+  /** Default: the exclude label counts (MetalLB without --ignore-exclude-lb). */
+  readonly nodeRules?: NodeRules | undefined;
 }
 
 export interface L2Election {
@@ -68,7 +70,7 @@ export function electLayer2(input: ElectionInput): L2Election {
   const ads = advertisementsFor(input.config, service);
   const candidates: string[] = [];
   for (const node of nodes) {
-    const reason = disqualify(node, ads, service, alive, endpoints);
+    const reason = disqualify(node, ads, service, alive, endpoints, input.nodeRules);
     if (reason) reasons.set(node.name, reason);
     else candidates.push(node.name);
   }
@@ -87,10 +89,11 @@ function disqualify(
   service: ElectionService,
   alive: ReadonlySet<string> | undefined,
   endpoints: ServiceEndpoints,
+  rules: NodeRules | undefined,
 ): L2Reason | undefined {
   if (alive && !alive.has(node.name)) return 'memberNotAlive';
-  if (node.networkUnavailable) return 'networkUnavailable';
-  if (Object.hasOwn(node.labels, EXCLUDE_LABEL)) return 'excludedFromLoadBalancers';
+  const barred = nodeBar(node, rules);
+  if (barred) return barred;
   if (!ads.some((ad) => anySelectorMatches(ad.nodeSelectors, node.labels)))
     return 'noMatchingL2Advertisement';
   if (service.externalTrafficPolicy === 'Local' && !endpoints.nodesWithUsable.has(node.name)) {

@@ -11,6 +11,36 @@ export interface NodeModel {
   readonly networkUnavailable: boolean;
 }
 
+/**
+ * Node rules the speaker is started with. `ignoreExcludeLb` is MetalLB's speaker flag
+ * `--ignore-exclude-lb`: the exclude-from-external-load-balancers label is then disregarded.
+ */
+export interface NodeRules {
+  readonly ignoreExcludeLb: boolean;
+}
+
+export const DEFAULT_NODE_RULES: NodeRules = { ignoreExcludeLb: false };
+
+/** Why a node's own state bars it from announcing any Service (layer 2 or BGP). */
+export type NodeBar = 'networkUnavailable' | 'excludedFromLoadBalancers';
+
+/**
+ * Whether a node may announce at all, exactly as MetalLB's speaker decides (internal/k8s/nodes:
+ * IsNodeAvailable, then IsNodeExcludedFromBalancers unless --ignore-exclude-lb), for layer 2
+ * (every candidate) and BGP (the node itself) alike:
+ * - the NetworkUnavailable condition True bars it (the CNI is not ready there);
+ * - the label node.kubernetes.io/exclude-from-external-load-balancers, any value, bars it;
+ * - nothing else does: a node that is not Ready, is cordoned (spec.unschedulable) or tainted
+ *   still announces — MetalLB left its unschedulable check commented out; whether a speaker
+ *   runs there is the gossip membership's business (memberNotAlive), not the Node object's;
+ * - a node without a Node object is not barred (MetalLB: a nil Node is available).
+ */
+export function nodeBar(node: NodeModel, rules: NodeRules = DEFAULT_NODE_RULES): NodeBar | undefined {
+  if (node.networkUnavailable) return 'networkUnavailable';
+  if (!rules.ignoreExcludeLb && Object.hasOwn(node.labels, EXCLUDE_LABEL)) return 'excludedFromLoadBalancers';
+  return undefined;
+}
+
 export function toNodeModel(value: unknown): NodeModel | undefined {
   const r = toResource(value, '');
   if (!r || r.kind !== 'Node' || !r.name) return undefined;

@@ -12,7 +12,7 @@ import {
 import type { BfdProfile, Config } from '../config/types.js';
 import { serviceKey } from '../service/model.js';
 import { servesService } from './layer2.js';
-import type { PlanService } from './objects.js';
+import type { PlanOptions, PlanService } from './objects.js';
 import { viewFromObjects } from './view.js';
 
 export interface PlanBgpRoute {
@@ -79,9 +79,11 @@ export interface BgpPlanReport {
 export function bgpPlanFromObjects(
   config: Config,
   values: readonly unknown[],
-  options: { readonly members?: readonly string[] | undefined } = {},
+  options: PlanOptions = {},
 ): BgpPlanReport {
-  const { view } = viewFromObjects(config, values, options.members);
+  const { view } = viewFromObjects(config, values, options.members, undefined, {
+    ignoreExcludeLb: options.ignoreExcludeLb === true,
+  });
   const served = view.services.filter((s) => servesService(config, s)).map(serviceKey);
   return bgpPlanReport(config, served, planBgpNodes(view, view.nodes));
 }

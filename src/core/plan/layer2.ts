@@ -9,7 +9,7 @@ import {
   type L2Election,
   type L2Reason,
 } from '../election/layer2.js';
-import type { NodeModel, ServiceEndpoints } from '../election/nodes.js';
+import type { NodeModel, NodeRules, ServiceEndpoints } from '../election/nodes.js';
 import { serviceKey, type ServiceModel } from '../service/model.js';
 import { poolOf } from './pool-of.js';
 
@@ -22,6 +22,8 @@ export interface Layer2PlanInput {
   readonly endpoints: ReadonlyMap<string, ServiceEndpoints> | undefined;
   /** Live members; undefined = every node is alive (no gossip). */
   readonly alive: ReadonlySet<string> | undefined;
+  /** Default: the exclude label counts (MetalLB without --ignore-exclude-lb). */
+  readonly nodeRules?: NodeRules | undefined;
 }
 
 /** Why nobody announces a service. */
@@ -63,7 +65,7 @@ export function planLayer2(input: Layer2PlanInput): ServiceL2Plan[] {
         ips: s.ingressIPs,
         pool: poolOf(config, s.ingressIPs),
       };
-      const election = electLayer2({ config, service, nodes, alive, endpoints });
+      const election = electLayer2({ config, service, nodes, alive, endpoints, nodeRules: input.nodeRules });
       const idle =
         election.winner === undefined ? idleReason(input, service, endpoints, election) : undefined;
       return { service: s, ips: service.ips, pool: service.pool, election, idle };

@@ -8,6 +8,8 @@ import { viewFromObjects } from './view.js';
 export interface PlanOptions {
   /** The live members; undefined = every node given. */
   readonly members?: readonly string[] | undefined;
+  /** As the speaker's --ignore-exclude-lb: the exclude-from-external-load-balancers label is disregarded. */
+  readonly ignoreExcludeLb?: boolean | undefined;
 }
 
 /** The JSON output, key for key. */
@@ -35,7 +37,9 @@ export function planFromObjects(
   options: PlanOptions = {},
 ): PlanReport {
   const members = options.members;
-  const { view, skipped } = viewFromObjects(config, values, members);
+  const { view, skipped } = viewFromObjects(config, values, members, undefined, {
+    ignoreExcludeLb: options.ignoreExcludeLb === true,
+  });
   const { nodes } = view;
   const plans = planLayer2({ ...view, alive: members ? new Set(members) : undefined });
   const names = new Set(nodes.map((n) => n.name));

@@ -3,7 +3,13 @@
 // implies; the speaker's leadership actor acts on it.
 import type { Config } from '../config/types.js';
 import { toResource } from '../config/resource.js';
-import { endpointsByService, toNodeModel, type NodeModel } from '../election/nodes.js';
+import {
+  DEFAULT_NODE_RULES,
+  endpointsByService,
+  toNodeModel,
+  type NodeModel,
+  type NodeRules,
+} from '../election/nodes.js';
 import { readService } from '../service/model.js';
 import { withAddresses } from './addresses.js';
 import type { Layer2PlanInput } from './layer2.js';
@@ -26,6 +32,8 @@ export function viewFromObjects(
   fallbackNodes: readonly string[] | undefined,
   /** Where Services' addresses come from: status only (Kubernetes), or allocated when missing. */
   addresses: 'status' | 'statusOrAllocate' = 'statusOrAllocate',
+  /** The speaker's node rules (--ignore-exclude-lb); layer 2 and BGP obey the same. */
+  nodeRules: NodeRules = DEFAULT_NODE_RULES,
 ): ViewFromObjects {
   const given = values.flatMap((v) => toNodeModel(v) ?? []);
   const nodes: NodeModel[] =
@@ -40,7 +48,13 @@ export function viewFromObjects(
     addresses === 'statusOrAllocate',
   );
   return {
-    view: { config, nodes, services, endpoints: hasSlices ? endpointsByService(values) : undefined },
+    view: {
+      config,
+      nodes,
+      services,
+      endpoints: hasSlices ? endpointsByService(values) : undefined,
+      nodeRules,
+    },
     skipped,
   };
 }
