@@ -1,5 +1,6 @@
 // BGP announcement planning (pure): a node's sessions, the routes it sends to each peer, why it
 // does not announce a service, and the changes between two plans. See docs/design/bgp-plan.md.
+export { advertisedPeers } from './peers.js';
 export { applyRouteDiff, diffRoutes, type PeerRouteChanges, type RouteDiff } from './diff.js';
 export {
   planBgpNode,
