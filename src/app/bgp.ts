@@ -7,7 +7,7 @@ import type { InspectionEvent } from 'xstate';
 import { Worker } from 'node:worker_threads';
 import { BgpSpeakerActor, type BfdHandle } from '../actors/bgp-speaker.actor.js';
 import { wireCodec, wireUpdates } from '../actors/bgp-wire-codec.js';
-import { planBgpNode, type BgpNodePlan, type BgpSession } from '../core/bgp-plan/index.js';
+import { advertisedPeers, planBgpNode, type BgpNodePlan, type BgpSession } from '../core/bgp-plan/index.js';
 import type { ClusterView } from '../core/plan/view.js';
 import { TcpBgpTransport } from '../bgp/tcp-transport.js';
 import type { EventLog } from '../observe/log.js';
@@ -128,6 +128,11 @@ export class NodeBgp {
     });
     this.plan = { ...plan, sessions };
     this.speaker.update(this.plan);
+  }
+
+  /** For ServiceBGPStatus: per Service, the peers its routes go to (sessions refused left out). */
+  advertisedPeers(): Map<string, string[]> {
+    return this.plan ? advertisedPeers(this.plan) : new Map<string, string[]>();
   }
 
   /** Ceases every session, then (once BFD has said AdminDown) ends the BFD worker. */

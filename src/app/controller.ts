@@ -70,8 +70,6 @@ export class Controller {
     this.rest = new KubeRest(options.kubeConfig, { maxSockets: options.writeConcurrency ?? 32 });
     this.metrics = createControllerMetrics({
       pools: () => this.reconciler?.poolStats() ?? [],
-      configLoaded: () => this.configLoaded,
-      configStale: () => this.configStale,
       queueDepth: () => this.queue.size(),
       leading: () => this.leading,
     });
@@ -266,6 +264,7 @@ export class Controller {
     }
     const reconciler = this.reconciler;
     if (!reconciler) return;
+    this.metrics.update();
     const name = object.metadata?.name ?? '';
     if (resource.kind === 'Namespace') {
       this.apply(

@@ -18,6 +18,7 @@ import type { InterfaceInfo } from '../core/net/interfaces.js';
 import { viewFromObjects } from '../core/plan/view.js';
 import { announceInterfaces } from '../core/net/interfaces.js';
 import { EventRecorder } from '../k8s/event-recorder.js';
+import { BgpStatusReporter } from '../k8s/bgp-status.js';
 import { L2StatusReporter } from '../k8s/l2-status.js';
 import type { KubeRest } from '../k8s/rest.js';
 import { WriteQueue } from '../k8s/write-queue.js';
@@ -44,8 +45,10 @@ export interface SpeakerOptions {
   readonly seeds: readonly string[];
   /** Seeds when `seeds` is empty, asked once the source has its first view (Kubernetes: Nodes). */
   readonly discoverSeeds?: () => string[];
-  /** On Kubernetes: report announcements as ServiceL2Status objects and Events. */
+  /** On Kubernetes: report announcements as ServiceL2Status / ServiceBGPStatus objects and Events. */
   readonly kube?: { readonly rest: KubeRest };
+  /** MetalLB's --ignore-exclude-lb: Nodes labelled exclude-from-external-load-balancers announce too. */
+  readonly ignoreExcludeLb?: boolean;
   /** The state board; given when the source's own machines (informers) report to it too. */
   readonly board?: StateBoard;
   readonly keyFile: string | undefined;
@@ -81,6 +84,7 @@ export class Speaker {
   private readonly leadershipReasons = new Map<string, string>();
   private announced: ReadonlyMap<string, Layer2Announcement> = new Map();
   private l2Status: L2StatusReporter | undefined;
+  private bgpStatus: BgpStatusReporter | undefined;
   private statusQueue: WriteQueue | undefined;
 
   constructor(private readonly options: SpeakerOptions) {
@@ -355,22 +359,22 @@ export class Speaker {
     });
     this.statusQueue = queue;
     const events = new EventRecorder(rest, queue, { component: 'metallb-speaker', instance: node });
+    const status = { rest, queue, events, namespace, node };
+    const uid = (ns: string, name: string) => serviceUid(this.objects, ns, name);
     this.l2Status = new L2StatusReporter({
-      rest,
-      queue,
-      events,
-      namespace,
-      node,
+      ...status,
       interfacesOf: (a) => announceInterfaces(this.interfaces, a.interfaces),
-      serviceUid: (ns, name) => serviceUid(this.objects, ns, name),
+      serviceUid: uid,
     });
+    this.bgpStatus = new BgpStatusReporter({ ...status, serviceUid: uid });
     // Objects left by an earlier run of this node, for Services it no longer announces.
     setTimeout(() => {
-      this.l2Status
-        ?.removeStale()
-        .catch((e: unknown) =>
-          log.warn({ component: 'status', event: 'staleCleanupFailed', err: String(e) }),
-        );
+      for (const reporter of [this.l2Status, this.bgpStatus])
+        reporter
+          ?.removeStale()
+          .catch((e: unknown) =>
+            log.warn({ component: 'status', event: 'staleCleanupFailed', err: String(e) }),
+          );
     }, JOIN_GRACE_MS * 2);
   }
 
@@ -400,9 +404,11 @@ export class Speaker {
       this.objects,
       [...known, this.options.node],
       this.options.source.addresses,
+      { ignoreExcludeLb: this.options.ignoreExcludeLb === true },
     );
     // BGP: every node announces for itself, membership does not matter.
     this.bgp?.update(view);
+    this.bgpStatus?.apply(this.bgp?.advertisedPeers() ?? new Map<string, string[]>());
     if (this.joinAttempted) this.leadership.update(view);
   }
 }

@@ -4,11 +4,10 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { PoolStats } from '../core/allocator/index.js';
 import { toMetricNumber } from '../core/allocator/index.js';
+import { registerK8sClientMetrics } from './k8s-client-metrics.js';
 
 export interface ControllerMetricSources {
   readonly pools: () => readonly PoolStats[];
-  readonly configLoaded: () => boolean;
-  readonly configStale: () => boolean;
   readonly queueDepth: () => number;
   readonly leading: () => boolean;
 }
@@ -18,6 +17,8 @@ export interface ControllerMetrics {
   transition(machine: string, from: string, to: string, reason: string): void;
   write(kind: 'status' | 'annotation' | 'event' | 'poolStatus', result: 'ok' | 'retry' | 'dropped'): void;
   configLoad(result: 'ok' | 'rejected'): void;
+  /** A Service or Namespace change reconciled (metallb_k8s_client_updates_total). */
+  update(): void;
 }
 
 export function createControllerMetrics(sources: ControllerMetricSources): ControllerMetrics {
@@ -73,16 +74,7 @@ export function createControllerMetrics(sources: ControllerMetricSources): Contr
       },
     });
   };
-  flag(
-    'metallb_k8s_client_config_loaded_bool',
-    '1 if the MetalLB configuration was successfully loaded at least once.',
-    sources.configLoaded,
-  );
-  flag(
-    'metallb_k8s_client_config_stale_bool',
-    '1 if running on a stale configuration, because the latest config failed to load.',
-    sources.configStale,
-  );
+  const k8sClient = registerK8sClientMetrics(registry);
   flag(
     'herald_controller_leader',
     '1 while this controller replica holds the leader lease (or runs without election).',
@@ -118,6 +110,10 @@ export function createControllerMetrics(sources: ControllerMetricSources): Contr
     registry,
     transition: (machine, from, to, reason) => transitions.inc({ machine, from, to, reason }),
     write: (kind, result) => writes.inc({ kind, result }),
-    configLoad: (result) => loads.inc({ result }),
+    configLoad: (result) => {
+      loads.inc({ result });
+      k8sClient.configLoad(result === 'ok');
+    },
+    update: () => k8sClient.update(true),
   };
 }

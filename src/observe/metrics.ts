@@ -5,6 +5,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ResponderCounters } from '../announce/layer2-responder.js';
 import type { Layer2Announcement } from '../ports/announcer.js';
+import { registerK8sClientMetrics } from './k8s-client-metrics.js';
 
 export interface SpeakerMetricSources {
   readonly node: string;
@@ -220,18 +221,8 @@ export function createSpeakerMetrics(sources: SpeakerMetricSources): SpeakerMetr
     labelNames: ['result'],
     registers: [registry],
   });
-  const configLoaded = new Gauge({
-    name: 'metallb_k8s_client_config_loaded_bool',
-    help: '1 if the MetalLB configuration was successfully loaded at least once.',
-    registers: [registry],
-  });
-  const configStale = new Gauge({
-    name: 'metallb_k8s_client_config_stale_bool',
-    help: '1 if running on a stale configuration, because the latest config failed to load.',
-    registers: [registry],
-  });
-  configLoaded.set(0);
-  configStale.set(0);
+  // Every re-read of the configuration source (files, or the informers' debounced changes) is an update.
+  const k8sClient = registerK8sClientMetrics(registry);
   return {
     registry,
     transition: (machine, from, to, reason) => transitions.inc({ machine, from, to, reason }),
@@ -239,8 +230,7 @@ export function createSpeakerMetrics(sources: SpeakerMetricSources): SpeakerMetr
     failover: (seconds) => failovers.observe(seconds),
     configLoad: (result) => {
       configLoads.inc({ result });
-      if (result === 'loaded') configLoaded.set(1);
-      configStale.set(result === 'loaded' ? 0 : 1);
+      k8sClient.configLoad(result === 'loaded');
     },
   };
 }

@@ -20,6 +20,7 @@ interface Options extends GossipCliOptions, LogCliOptions {
   config?: string;
   namespace: string;
   kubeconfig?: string;
+  ignoreExcludeLb?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -45,6 +46,10 @@ export function registerSpeaker(program: Command, _io: CliIo, setExit: (code: nu
     )
     .option('-n, --namespace <ns>', "the agent's namespace", DEFAULT_NAMESPACE)
     .option(
+      '--ignore-exclude-lb',
+      'announce from Nodes labelled node.kubernetes.io/exclude-from-external-load-balancers too (as MetalLB)',
+    )
+    .option(
       '--metrics-listen <addr:port|unix:path>',
       'serve /metrics, /healthz, /readyz and /debug/* (the live visualizer) here; repeatable',
       collect,
@@ -53,7 +58,9 @@ export function registerSpeaker(program: Command, _io: CliIo, setExit: (code: nu
     .addHelpText(
       'after',
       "\nOn Kubernetes the gossip peers are every Node's InternalIP at the --gossip-listen port\n" +
-        '(--gossip-peers overrides), and each announced Service gets a ServiceL2Status object.\n' +
+        '(--gossip-peers overrides), and each announced Service gets a ServiceL2Status (layer 2) or\n' +
+        'ServiceBGPStatus (BGP, per node) object. Nodes with NetworkUnavailable=True or the label\n' +
+        'node.kubernetes.io/exclude-from-external-load-balancers (unless --ignore-exclude-lb) do not announce.\n' +
         'SIGTERM: withdraw every address, leave the gossip cluster, exit 0.\n' +
         'The visualizer: http://<metrics-listen>/debug/statecharts.',
     )
@@ -69,12 +76,14 @@ export function registerSpeaker(program: Command, _io: CliIo, setExit: (code: nu
       const gossip = gossipSettings(opts);
       const log = eventLogFrom(opts, opts.nodeName);
       const board = new StateBoard();
+      const ignoreExcludeLb = opts.ignoreExcludeLb === true;
       let speaker: Speaker;
       if (opts.standalone && opts.config) {
         speaker = new Speaker({
           ...gossip,
           source: new FileConfigSource(opts.config, opts.namespace),
           namespace: opts.namespace,
+          ignoreExcludeLb,
           httpListen,
           log,
           board,
@@ -100,6 +109,7 @@ export function registerSpeaker(program: Command, _io: CliIo, setExit: (code: nu
               .map(({ address }) => (address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`)),
           kube: { rest },
           namespace: opts.namespace,
+          ignoreExcludeLb,
           httpListen,
           log,
           board,
