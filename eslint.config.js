@@ -82,6 +82,14 @@ export default tseslint.config(
     ),
   },
   {
+    // FRR rendering lives next to the FRR adapter but is pure, like core/: text from data.
+    files: ['src/frr/render/**/*.ts'],
+    rules: restrict(
+      [...nodeIo, '**/machines/**', '**/actors/**', '**/app/**', '**/cli/**', '**/ports/**', '**/k8s/**'],
+      'frr/render is pure: core/ and pure libraries only (no I/O, no adapters).',
+    ),
+  },
+  {
     files: ['src/cli/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: { 'no-console': 'off' },
   },

@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   controller: async () => (await import('./commands/controller.js')).registerController,
   status: async () => (await import('./commands/status.js')).registerStatus,
   lab: async () => (await import('./commands/lab.js')).registerLab,
+  frr: async () => (await import('./commands/frr.js')).registerFrr,
 };
 
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {

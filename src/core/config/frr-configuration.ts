@@ -18,6 +18,8 @@ export interface FrrConfiguration {
   readonly routers: readonly FrrRouterSpec[];
   readonly bfdProfiles: readonly BfdProfile[];
   readonly rawConfig: string | undefined;
+  /** Where the raw config goes: lower first, appended after everything rendered (FRR-K8s). */
+  readonly rawPriority: number;
 }
 
 export function parseFrrConfiguration(
@@ -64,6 +66,7 @@ export function parseFrrConfiguration(
     routers: spec.bgp?.routers ?? [],
     bfdProfiles,
     rawConfig: spec.raw?.rawConfig,
+    rawPriority: spec.raw?.priority ?? 0,
   };
 }
 
