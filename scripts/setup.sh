@@ -16,10 +16,12 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # Debian packages: compilers and headers for the native addon (node-gyp), the network tools the
 # lab and integration tests use, and the routing daemons they peer with.
 # chromium: the visualizer's browser test (driven by playwright-core; no browser download).
-# etcd-server + openssl: the real Kubernetes control plane of the integration tests (kube-apiserver
-# itself is built from the Go module proxy by scripts/build-k8s.sh, below).
+# etcd-server + openssl: the real Kubernetes control plane of the integration tests and of
+# `herald lab up --k8s` (kube-apiserver itself is built from the Go module proxy by
+# scripts/build-k8s.sh, below); etcd-client: etcdctl, with which the apiserver-outage test
+# deletes a Service while the apiserver is down.
 APT_PACKAGES=(build-essential python3 iproute2 iputils-ping iputils-arping ndisc6 tcpdump curl procps
-  frr bird2 chromium etcd-server openssl)
+  frr bird2 chromium etcd-server etcd-client openssl)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

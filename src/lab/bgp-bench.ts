@@ -36,6 +36,8 @@ export interface BgpBenchOptions {
   readonly trials: number;
   readonly bfdIntervalMs: number;
   readonly vips: number;
+  /** The lab in Kubernetes mode (control plane, controller, speakers on the API). */
+  readonly k8s?: boolean;
 }
 
 export async function bgpBench(options: BgpBenchOptions, io: CliIo): Promise<number> {
@@ -71,9 +73,12 @@ async function bfdBench(options: BgpBenchOptions, io: CliIo): Promise<number> {
   const load = [loadavg()];
   io.out(`bgp-bench bfd: ${interval} ms × 3, ${options.trials} trials, target p99 ≤ ${target} ms`);
   const t = await labUp(3, options.id, (m) => io.out(`lab: ${m}`), {
-    router: 'frr',
-    bfdIntervalMs: interval,
-    services: 1,
+    bgp: {
+      router: 'frr',
+      bfdIntervalMs: interval,
+      services: 1,
+    },
+    k8s: options.k8s === true,
   });
   const stops: (() => void)[] = [];
   try {

@@ -114,9 +114,12 @@ export async function routesBench(options: BgpBenchOptions, io: CliIo): Promise<
   const load = [loadavg()];
   io.out(`bgp-bench routes: ${vips} prefixes per speaker, target ≤ 2000 ms`);
   const t = await labUp(3, options.id, (m) => io.out(`lab: ${m}`), {
-    router: 'frr',
-    bfdIntervalMs: 300,
-    services: 1,
+    bgp: {
+      router: 'frr',
+      bfdIntervalMs: 300,
+      services: 1,
+    },
+    k8s: options.k8s === true,
   });
   const dir = stateDir(options.id);
   try {

@@ -1,11 +1,12 @@
 // The lab subcommands' bodies (kept apart from CLI parsing).
 import { spawnSync } from 'node:child_process';
 import type { CliIo } from '../cli/output.js';
-import { clientSeesAnnouncer, labDown, labNodeStatus, labUp, startSpeaker } from './lab.js';
+import { clientSeesAnnouncer, labDown, labNodeStatus, labUp, speakerModeOf, startSpeaker } from './lab.js';
 import { LAB_BGP, type LabBgpOptions } from './bgp-topology.js';
 import { vtysh } from './router.js';
 import { birdc, birdRoutes, labRunsBird } from './router-bird.js';
 import { ip, readState, signal, speakerSocket, stateDir, writeState } from './system.js';
+import { labKubeconfig, runLabKubectl } from './k8s/lab-cluster.js';
 import { startLabProxy } from './visualize.js';
 import { labTopology } from './topology.js';
 
@@ -42,13 +43,19 @@ export async function waitForService(id: string, timeoutMs: number): Promise<str
   return undefined;
 }
 
-export async function up(nodes: number, id: string, io: CliIo, bgp?: LabBgpOptions): Promise<number> {
+export async function up(
+  nodes: number,
+  id: string,
+  io: CliIo,
+  bgp: LabBgpOptions | undefined,
+  k8s: boolean,
+): Promise<number> {
   if (process.getuid?.() !== 0) {
     io.err('herald lab: needs root (network namespaces)');
     return 2;
   }
   const started = Date.now();
-  const t = await labUp(nodes, id, (m) => io.out(`lab: ${m}`), bgp);
+  const t = await labUp(nodes, id, (m) => io.out(`lab: ${m}`), { ...(bgp ? { bgp } : {}), k8s });
   io.out('lab: waiting for the speakers to elect an announcer ...');
   const answer = await waitForService(id, 20_000);
   if (!answer) {
@@ -68,8 +75,34 @@ export async function up(nodes: number, id: string, io: CliIo, bgp?: LabBgpOptio
         `herald lab router '${bgp.router === 'bird' ? `show route for ${LAB_BGP.vipv4}/32 all` : `show bgp ipv4 unicast ${LAB_BGP.vipv4}/32`}'`,
     );
   }
-  io.out(`Try: herald lab cut ${answer}   then the curl again;   herald lab down  when done.`);
+  if (k8s) printKubernetesTour(id, answer, io);
+  else io.out(`Try: herald lab cut ${answer}   then the curl again;   herald lab down  when done.`);
   return 0;
+}
+
+function printKubernetesTour(id: string, answer: string, io: CliIo): void {
+  const lab = `bin/herald lab${id === 'default' ? '' : ` --id ${id}`}`;
+  io.out(`
+Kubernetes: the controller assigned the addresses; the speakers read everything from the API.
+  ${lab} kubectl get services -A                         # EXTERNAL-IP set by herald controller
+  ${lab} kubectl get servicel2statuses -n metallb-system  # which node announces it
+  ${lab} kubectl apply -f examples/lab/hello.yaml         # a second Service: watch it get an address
+  ${lab} kubectl -- get service hello -w
+  sudo ip netns exec hlab-${id}-client curl http://10.77.0.201/
+  ${lab} cut ${answer}     # pull the announcing node's cable; curl again; the status follows
+  ${lab} kubectl describe service web                    # the Events: IPAllocated, nodeAssigned
+Kubeconfig (usable from the lab's namespaces): ${labKubeconfig(id)}
+When done: ${lab} down`);
+}
+
+/** `herald lab kubectl ARGS`: the cached kubectl as the admin, in the control-plane namespace. */
+export function kubectl(id: string, args: readonly string[], io: CliIo): number {
+  const state = readState(id);
+  if (!state?.k8s) {
+    io.err(`herald lab: lab ${id} has no control plane (herald lab up --k8s)`);
+    return 1;
+  }
+  return runLabKubectl(labTopology(state.nodes, id), state.k8s.bin, args);
 }
 
 /** Paths the lab router's BGP table holds for `vip`/32 (or /128), whether FRR or BIRD. */
@@ -183,7 +216,7 @@ export function fault(kind: 'kill' | 'cut' | 'heal', node: string, id: string, i
     ip('-n', t.bridgeNamespace, 'link', 'set', host.bridgePort, 'up');
     const running = labNodeStatus(t, state).find((s) => s.node === node)?.speaker;
     if (!running) {
-      state.speakers[node] = startSpeaker(t, host, t.nodes.map((n) => `${n.ipv4}:${t.gossipPort}`).join(','));
+      state.speakers[node] = startSpeaker(t, host, speakerModeOf(state));
       writeState(state);
     }
   }

@@ -9,7 +9,7 @@ import type { CliIo } from '../cli/output.js';
 import { rankNodes } from '../core/election/rank.js';
 import { waitForService } from './commands.js';
 import { histogramSvg } from './histogram.js';
-import { labDown, labUp, startSpeaker } from './lab.js';
+import { labDown, labUp, speakerModeOf, startSpeaker } from './lab.js';
 import { ip, readState, signal, writeState } from './system.js';
 
 export interface BenchOptions {
@@ -18,6 +18,8 @@ export interface BenchOptions {
   readonly mode: 'cut' | 'kill' | 'stop' | 'term';
   readonly id: string;
   readonly out: string;
+  /** The lab in Kubernetes mode (control plane, controller, speakers on the API). */
+  readonly k8s?: boolean;
 }
 
 /** Runs in the client namespace: a GET every 10 ms (each with a 250 ms timeout), one JSON line per answer. */
@@ -49,7 +51,7 @@ export async function failoverBench(options: BenchOptions, io: CliIo): Promise<n
     io.err('herald lab failover-bench: needs root (network namespaces)');
     return 2;
   }
-  const t = await labUp(options.nodes, options.id, (m) => io.out(`lab: ${m}`));
+  const t = await labUp(options.nodes, options.id, (m) => io.out(`lab: ${m}`), { k8s: options.k8s === true });
   const maxMs = options.trials * 30_000 + 60_000;
   const probe = spawn(
     'ip',
@@ -95,11 +97,7 @@ export async function failoverBench(options: BenchOptions, io: CliIo): Promise<n
       if (options.mode === 'cut') ip('-n', t.bridgeNamespace, 'link', 'set', host.bridgePort, 'up');
       else if (options.mode === 'stop') signal(pid, 'SIGCONT');
       else {
-        state.speakers[victim] = startSpeaker(
-          t,
-          host,
-          t.nodes.map((n) => `${n.ipv4}:${t.gossipPort}`).join(','),
-        );
+        state.speakers[victim] = startSpeaker(t, host, speakerModeOf(state));
         writeState(state);
       }
       await settle(

@@ -7,7 +7,15 @@ import { fileURLToPath } from 'node:url';
 import { LAB_BGP, labBgpConfigYaml, type LabBgpOptions } from './bgp-topology.js';
 import { startFrrRouter } from './router.js';
 import { startBirdRouter } from './router-bird.js';
-import { LAB_PREFIX, labConfigYaml, labTopology, type LabHost, type LabTopology } from './topology.js';
+import { labApply, labKubeconfig, startLabKubernetes } from './k8s/lab-cluster.js';
+import {
+  LAB_POOL_LOCAL,
+  LAB_PREFIX,
+  labConfigYaml,
+  labTopology,
+  type LabHost,
+  type LabTopology,
+} from './topology.js';
 import {
   ip,
   listNamespaces,
@@ -34,13 +42,27 @@ export const LAB_METRICS_PORT = 7472;
 
 export type Progress = (message: string) => void;
 
-/** Builds the lab; with `bgp`, the router runs FRR or BIRD (started before the speakers dial it). */
+export interface LabOptions {
+  /** The router runs FRR or BIRD (started before the speakers dial it). */
+  readonly bgp?: LabBgpOptions;
+  /** A control plane in the lab, the controller, and speakers in Kubernetes mode. */
+  readonly k8s?: boolean;
+}
+
+/** Where a lab's speakers read configuration: files (standalone) or the lab's apiserver. */
+export type SpeakerMode = 'standalone' | 'k8s';
+
+export const speakerModeOf = (state: LabState | undefined): SpeakerMode =>
+  state?.k8s ? 'k8s' : 'standalone';
+
+/** Builds the lab: a bridge, the hosts, the router (with bgp), the control plane (with k8s), speakers. */
 export async function labUp(
   nodes: number,
   id: string,
   progress: Progress,
-  bgp?: LabBgpOptions,
+  options: LabOptions = {},
 ): Promise<LabTopology> {
+  const { bgp, k8s } = options;
   labDown(id, () => undefined);
   const t = labTopology(nodes, id);
   const dir = stateDir(id);
@@ -53,22 +75,45 @@ export async function labUp(
   ip('netns', 'add', t.bridgeNamespace);
   ip('-n', t.bridgeNamespace, 'link', 'add', 'br0', 'type', 'bridge');
   ip('-n', t.bridgeNamespace, 'link', 'set', 'br0', 'up');
-  for (const h of [t.router, t.client, ...t.nodes]) {
+  for (const h of [t.router, t.client, ...(k8s ? [t.controlPlane] : []), ...t.nodes]) {
     progress(`connecting ${h.name} (${h.ipv4}, ${h.mac})`);
     attach(t, h);
   }
   const state: LabState = { id, nodes, speakers: {}, http: {} };
+  if (k8s) {
+    // Recorded at once: a failure further on still leaves `lab down` the PIDs to stop.
+    state.k8s = await startLabKubernetes(t, progress);
+    writeState(state);
+  }
   if (bgp) {
     progress(`starting ${bgp.router} in ${t.router.namespace}`);
     const start = bgp.router === 'bird' ? startBirdRouter : startFrrRouter;
     state.router = await start(t, dir, bgp);
   }
-  const peers = t.nodes.map((n) => `${n.ipv4}:${t.gossipPort}`).join(',');
   for (const n of t.nodes) {
-    // The service addresses live on lo; arp_ignore/arp_announce keep the kernel from answering
-    // ARP for them (kube-proxy's strictARP), so only the elected speaker does.
-    ip('-n', n.namespace, 'addr', 'add', `${t.vipv4}/32`, 'dev', 'lo');
-    ip('-n', n.namespace, 'addr', 'add', `${t.vipv6}/128`, 'dev', 'lo');
+    // The service addresses are local on lo; arp_ignore/arp_announce keep the kernel from
+    // answering ARP for them (kube-proxy's strictARP), so only the elected speaker does. With
+    // k8s the controller may assign any address of the pool: the whole pool is local, as
+    // kube-proxy would make every assigned address.
+    if (k8s) {
+      ip('-n', n.namespace, 'route', 'add', 'local', LAB_POOL_LOCAL.ipv4, 'dev', 'lo', 'table', 'local');
+      ip(
+        '-n',
+        n.namespace,
+        '-6',
+        'route',
+        'add',
+        'local',
+        LAB_POOL_LOCAL.ipv6,
+        'dev',
+        'lo',
+        'table',
+        'local',
+      );
+    } else {
+      ip('-n', n.namespace, 'addr', 'add', `${t.vipv4}/32`, 'dev', 'lo');
+      ip('-n', n.namespace, 'addr', 'add', `${t.vipv6}/128`, 'dev', 'lo');
+    }
     if (bgp) {
       ip('-n', n.namespace, 'addr', 'add', `${LAB_BGP.vipv4}/32`, 'dev', 'lo');
       ip('-n', n.namespace, 'addr', 'add', `${LAB_BGP.vipv6}/128`, 'dev', 'lo');
@@ -85,14 +130,32 @@ export async function labUp(
       [process.execPath, '-e', HTTP_SERVER, n.name],
       join(dir, 'logs', `${n.name}-http.log`),
     );
-    state.speakers[n.name] = startSpeaker(t, n, peers);
-    progress(`started ${n.name}: HTTP server and speaker`);
+    state.speakers[n.name] = startSpeaker(t, n, k8s ? 'k8s' : 'standalone');
+    progress(`started ${n.name}: HTTP server and speaker${k8s ? ' (Kubernetes mode, its own token)' : ''}`);
   }
   writeState(state);
+  if (k8s && state.k8s) {
+    progress('Kubernetes: the lab configuration and Service, through the API');
+    // Configuration first, Services after: a Service seen before its pool would get a passing
+    // AllocationFailed Event (MetalLB's controller does the same) that only confuses the tour.
+    const documents = [labConfigYaml(t), ...(bgp ? [labBgpConfigYaml(t, bgp)] : [])]
+      .join('\n---\n')
+      .split(/^---$/m);
+    const isService = (doc: string) => /^kind: Service$/m.test(doc);
+    await labApply(t, state.k8s.bin, documents.filter((d) => !isService(d)).join('\n---\n'));
+    await labApply(t, state.k8s.bin, documents.filter(isService).join('\n---\n'));
+  }
   return t;
 }
 
-export function startSpeaker(t: LabTopology, n: LabHost, peers: string): number {
+/** The arguments that tell a speaker where its configuration comes from. */
+function sourceArgs(t: LabTopology, n: LabHost, mode: SpeakerMode): string[] {
+  if (mode === 'k8s') return ['--kubeconfig', labKubeconfig(t.id, `speaker-${n.name}`)];
+  const peers = t.nodes.map((h) => `${h.ipv4}:${t.gossipPort}`).join(',');
+  return ['--standalone', '--config', join(stateDir(t.id), 'config'), '--gossip-peers', peers];
+}
+
+export function startSpeaker(t: LabTopology, n: LabHost, mode: SpeakerMode): number {
   const dir = stateDir(t.id);
   return startInNamespace(
     n.namespace,
@@ -101,15 +164,11 @@ export function startSpeaker(t: LabTopology, n: LabHost, peers: string): number 
       '--max-semi-space-size=2',
       HERALD,
       'speaker',
-      '--standalone',
-      '--config',
-      join(dir, 'config'),
+      ...sourceArgs(t, n, mode),
       '--node-name',
       n.name,
       '--gossip-listen',
       `${n.ipv4}:${t.gossipPort}`,
-      '--gossip-peers',
-      peers,
       // Prometheus from inside the lab (the client can scrape it), and a unix socket the host can
       // reach without entering the namespace: `herald status`, `herald lab visualize`.
       '--metrics-listen',
@@ -164,7 +223,8 @@ export function labDown(id: string | undefined, progress: Progress): number {
   }
   if (id !== undefined) {
     const state = readState(id);
-    for (const pid of [...Object.values(state?.speakers ?? {}), ...Object.values(state?.http ?? {})])
+    const k8s = state?.k8s ? [state.k8s.controller, state.k8s.apiserver, state.k8s.etcd] : [];
+    for (const pid of [...Object.values(state?.speakers ?? {}), ...Object.values(state?.http ?? {}), ...k8s])
       signal(pid, 'SIGKILL');
   }
   for (const ns of mine) {

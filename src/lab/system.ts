@@ -3,6 +3,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LabKubeState } from './k8s/lab-cluster.js';
 
 export function ip(...args: string[]): string {
   return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -73,6 +74,8 @@ export interface LabState {
   http: Record<string, number>;
   /** The router's routing daemons, with --bgp. */
   router?: number[];
+  /** The control plane and controller, with --k8s. */
+  k8s?: LabKubeState;
 }
 
 export function stateDir(id: string): string {

@@ -19,6 +19,8 @@ export interface LabTopology {
   readonly nodes: readonly LabHost[];
   readonly client: LabHost;
   readonly router: LabHost;
+  /** etcd, kube-apiserver and the controller, with --k8s (a control-plane node of its own). */
+  readonly controlPlane: LabHost;
   readonly vipv4: string;
   readonly vipv6: string;
   readonly gossipPort: number;
@@ -51,15 +53,19 @@ export function labTopology(nodes: number, id = 'default'): LabTopology {
     nodes: Array.from({ length: nodes }, (_, i) => host(prefix, `node${i + 1}`, 11 + i)),
     client: host(prefix, 'client', 2),
     router: host(prefix, 'router', 1),
+    controlPlane: host(prefix, 'cp', 3),
     vipv4: '10.77.0.200',
     vipv6: 'fd00:77::200',
     gossipPort: 7946,
   };
 }
 
+/** Every address of the lab pool (labConfigYaml), as local routes for a node's lo. */
+export const LAB_POOL_LOCAL = { ipv4: '10.77.0.192/26', ipv6: 'fd00:77::200/120' } as const;
+
 /** The configuration every lab speaker reads: one pool, one L2Advertisement, one Service. */
 export function labConfigYaml(t: LabTopology): string {
-  return `# Written by herald lab: the standalone speakers read this directory.
+  return `# Written by herald lab: standalone speakers read this directory; with --k8s it is applied to the API.
 apiVersion: metallb.io/v1beta1
 kind: IPAddressPool
 metadata: { name: lab, namespace: metallb-system }

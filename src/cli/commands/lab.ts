@@ -1,4 +1,4 @@
-// herald lab up|down|status|kill NODE|cut NODE|heal NODE|visualize|failover-bench
+// herald lab up|down|status|kill NODE|cut NODE|heal NODE|kubectl ARGS|visualize|failover-bench|bgp-bench
 import type { Command } from 'commander';
 import type { LabRouter } from '../../lab/bgp-topology.js';
 import { type CliIo, UsageError } from '../output.js';
@@ -30,15 +30,19 @@ export function registerLab(program: Command, io: CliIo, setExit: (code: number)
     )
     .option('--bfd-interval <ms>', 'with --bgp: BFD transmit/receive interval (detect multiplier 3)', '300')
     .option('--services <n>', 'with --bgp: Services with a BGP address (1 + bulk ones)', '1')
-    .action(async (opts: LabOptions & { bgp?: string; bfdInterval: string; services: string }) => {
-      const router: LabRouter | undefined = opts.bgp === 'frr' || opts.bgp === 'bird' ? opts.bgp : undefined;
-      if (opts.bgp !== undefined && !router) throw new UsageError('--bgp must be frr or bird');
-      const { up } = await load();
-      const bgp = router
-        ? { router, bfdIntervalMs: Number(opts.bfdInterval), services: Number(opts.services) }
-        : undefined;
-      setExit(await up(Number(opts.nodes), opts.id, io, bgp));
-    });
+    .option('--k8s', 'Kubernetes mode: a control plane in the lab, herald controller, speakers on the API')
+    .action(
+      async (opts: LabOptions & { bgp?: string; bfdInterval: string; services: string; k8s?: boolean }) => {
+        const router: LabRouter | undefined =
+          opts.bgp === 'frr' || opts.bgp === 'bird' ? opts.bgp : undefined;
+        if (opts.bgp !== undefined && !router) throw new UsageError('--bgp must be frr or bird');
+        const { up } = await load();
+        const bgp = router
+          ? { router, bfdIntervalMs: Number(opts.bfdInterval), services: Number(opts.services) }
+          : undefined;
+        setExit(await up(Number(opts.nodes), opts.id, io, bgp, opts.k8s === true));
+      },
+    );
   common(
     lab
       .command('router')
@@ -86,22 +90,33 @@ export function registerLab(program: Command, io: CliIo, setExit: (code: number)
     .option('--trials <n>', 'faults to inject', '20')
     .option('--mode <mode>', 'cut | kill | stop | term', 'cut')
     .option('--out <dir>', 'where to write results JSON and the SVG histogram', 'bench/results')
-    .action(async (opts: { id: string; nodes: string; trials: string; mode: string; out: string }) => {
-      if (!['cut', 'kill', 'stop', 'term'].includes(opts.mode))
-        throw new UsageError(`--mode must be cut, kill, stop or term`);
-      const { failoverBench } = await import('../../lab/failover-bench.js');
-      const code = await failoverBench(
-        {
-          nodes: Number(opts.nodes),
-          trials: Number(opts.trials),
-          mode: opts.mode as 'cut' | 'kill' | 'stop' | 'term',
-          id: opts.id,
-          out: opts.out,
-        },
-        io,
-      );
-      setExit(code);
-    });
+    .option('--k8s', 'Kubernetes mode: a control plane in the lab, herald controller, speakers on the API')
+    .action(
+      async (opts: {
+        id: string;
+        nodes: string;
+        trials: string;
+        mode: string;
+        out: string;
+        k8s?: boolean;
+      }) => {
+        if (!['cut', 'kill', 'stop', 'term'].includes(opts.mode))
+          throw new UsageError(`--mode must be cut, kill, stop or term`);
+        const { failoverBench } = await import('../../lab/failover-bench.js');
+        const code = await failoverBench(
+          {
+            nodes: Number(opts.nodes),
+            trials: Number(opts.trials),
+            mode: opts.mode as 'cut' | 'kill' | 'stop' | 'term',
+            id: opts.id,
+            out: opts.out,
+            k8s: opts.k8s === true,
+          },
+          io,
+        );
+        setExit(code);
+      },
+    );
   common(
     lab
       .command('bgp-bench')
@@ -114,6 +129,7 @@ export function registerLab(program: Command, io: CliIo, setExit: (code: number)
     .option('--trials <n>', 'bfd: cables to pull', '20')
     .option('--vips <n>', 'routes: prefixes every speaker advertises', '10000')
     .option('--out <dir>', 'where to write results', 'bench/results')
+    .option('--k8s', 'Kubernetes mode: a control plane in the lab, herald controller, speakers on the API')
     .action(
       async (opts: {
         id: string;
@@ -122,6 +138,7 @@ export function registerLab(program: Command, io: CliIo, setExit: (code: number)
         trials: string;
         vips: string;
         out: string;
+        k8s?: boolean;
       }) => {
         if (opts.mode !== 'bfd' && opts.mode !== 'routes')
           throw new UsageError('--mode must be bfd or routes');
@@ -139,12 +156,23 @@ export function registerLab(program: Command, io: CliIo, setExit: (code: number)
               trials: Number(opts.trials),
               bfdIntervalMs: Number(opts.bfdInterval),
               vips: Number(opts.vips),
+              k8s: opts.k8s === true,
             },
             io,
           ),
         );
       },
     );
+  common(
+    lab
+      .command('kubectl')
+      .description("kubectl as the lab's admin, against its control plane (a lab made with up --k8s)")
+      .argument('<args...>', 'kubectl arguments, e.g. get services -A (put -- before flags)')
+      .allowUnknownOption(),
+  ).action(async (args: string[], opts: { id: string }) => {
+    const { kubectl } = await load();
+    setExit(kubectl(opts.id, args, io));
+  });
   common(
     lab
       .command('visualize')
@@ -157,7 +185,7 @@ export function registerLab(program: Command, io: CliIo, setExit: (code: number)
     });
   lab.action(() => {
     throw new UsageError(
-      'herald lab needs a subcommand: up, down, status, kill, cut, heal, visualize, failover-bench',
+      'herald lab needs a subcommand: up, down, status, kill, cut, heal, kubectl, visualize, failover-bench, bgp-bench',
     );
   });
 }

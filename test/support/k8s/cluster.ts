@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { webhookUrlPatches } from '../../../src/lab/k8s/control-plane.js';
 import type { ControlPlane } from './control-plane.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
@@ -26,27 +27,26 @@ export function installWebhooksAt(cp: ControlPlane, port: number): void {
     'validatingwebhookconfiguration',
     'metallb-webhook-configuration',
   ]);
-  const toUrl = config.webhooks.map((w, i) => ({
-    op: 'replace',
-    path: `/webhooks/${i}/clientConfig`,
-    value: { url: `https://127.0.0.1:${port}${w.clientConfig.service.path}` },
-  }));
+  const patches = webhookUrlPatches(
+    config.webhooks.map((w) => w.clientConfig.service.path),
+    `https://127.0.0.1:${port}`,
+  );
   cp.kubectl([
     'patch',
     'validatingwebhookconfiguration',
     'metallb-webhook-configuration',
     '--type=json',
     '-p',
-    JSON.stringify(toUrl),
+    JSON.stringify(patches.webhooks),
   ]);
-  const crdPatch = [
-    {
-      op: 'replace',
-      path: '/spec/conversion/webhook/clientConfig',
-      value: { url: `https://127.0.0.1:${port}/convert` },
-    },
-  ];
-  cp.kubectl(['patch', 'crd', 'bgppeers.metallb.io', '--type=json', '-p', JSON.stringify(crdPatch)]);
+  cp.kubectl([
+    'patch',
+    'crd',
+    'bgppeers.metallb.io',
+    '--type=json',
+    '-p',
+    JSON.stringify(patches.conversion),
+  ]);
 }
 
 /** A token of the ServiceAccount (TokenRequest), valid for an hour. */

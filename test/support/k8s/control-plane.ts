@@ -7,7 +7,6 @@
 // started; directories of runs whose process is gone are cleaned first (their processes are
 // killed by the PIDs recorded there, and only if they still run from that directory).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -20,6 +19,13 @@ import {
 } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
+import {
+  apiserverArgs,
+  etcdArgs,
+  kubernetesBinaries,
+  writeControlPlaneFiles,
+  writeKubeconfig,
+} from '../../../src/lab/k8s/control-plane.js';
 import { processAlive } from '../../../src/lab/system.js';
 import { freePorts } from '../../integration/ports.js';
 
@@ -45,15 +51,7 @@ export interface ControlPlane {
   stop(): Promise<void>;
 }
 
-/** The directory of the cached Kubernetes binaries; builds them (minutes, once) when missing. */
-export function kubernetesBinaries(): string {
-  const script = join(import.meta.dirname, '../../../scripts/build-k8s.sh');
-  const out = execFileSync(script, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  const dir = out.trim().split('\n').pop() ?? '';
-  if (!existsSync(join(dir, 'kube-apiserver')))
-    throw new Error(`build-k8s.sh gave no kube-apiserver in "${dir}"`);
-  return dir;
-}
+export { kubernetesBinaries };
 
 /** Removes directories (and kills the processes) of earlier runs whose owner is gone. */
 export function removeStaleControlPlanes(): void {
@@ -123,38 +121,19 @@ export async function startControlPlane(options: { bin?: string } = {}): Promise
   const bin = options.bin ?? kubernetesBinaries();
   const dir = join(ROOT, `${PREFIX}${process.pid}-${++runs}`);
   rmSync(dir, { recursive: true, force: true });
-  mkdirSync(join(dir, 'certs'), { recursive: true });
+  mkdirSync(dir, { recursive: true });
   const pids: number[] = [];
   const record = (child: ChildProcess): void => {
     if (child.pid !== undefined) pids.push(child.pid);
     writeFileSync(join(dir, 'pids'), pids.join('\n'));
   };
 
-  const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  writeFileSync(join(dir, 'sa.key'), keys.privateKey.export({ type: 'pkcs8', format: 'pem' }));
-  writeFileSync(join(dir, 'sa.pub'), keys.publicKey.export({ type: 'spki', format: 'pem' }));
-  const adminToken = randomBytes(24).toString('hex');
-  writeFileSync(join(dir, 'tokens.csv'), `${adminToken},herald-admin,herald-admin,system:masters\n`);
+  const { adminToken, caFile } = writeControlPlaneFiles(dir);
 
   const [etcdClient = 0, etcdPeer = 0, apiPort = 0] = await freePorts(3);
   const etcd = startLogged(
     'etcd',
-    [
-      '--name',
-      'herald-test',
-      '--data-dir',
-      join(dir, 'etcd'),
-      '--listen-client-urls',
-      `http://127.0.0.1:${etcdClient}`,
-      '--advertise-client-urls',
-      `http://127.0.0.1:${etcdClient}`,
-      '--listen-peer-urls',
-      `http://127.0.0.1:${etcdPeer}`,
-      '--initial-advertise-peer-urls',
-      `http://127.0.0.1:${etcdPeer}`,
-      '--initial-cluster',
-      `herald-test=http://127.0.0.1:${etcdPeer}`,
-    ],
+    etcdArgs({ dir, clientPort: etcdClient, peerPort: etcdPeer }),
     join(dir, 'etcd.log'),
   );
   record(etcd);
@@ -162,29 +141,17 @@ export async function startControlPlane(options: { bin?: string } = {}): Promise
   const url = `https://127.0.0.1:${apiPort}`;
   let apiserver: ChildProcess | undefined;
   let caPem = '';
-  const caFile = join(dir, 'certs', 'apiserver.crt');
 
   const startApiserver = async (): Promise<void> => {
     apiserver = startLogged(
       join(bin, 'kube-apiserver'),
-      [
-        `--etcd-servers=http://127.0.0.1:${etcdClient}`,
-        '--bind-address=127.0.0.1',
-        '--advertise-address=127.0.0.1',
-        `--secure-port=${apiPort}`,
-        '--endpoint-reconciler-type=none',
-        `--cert-dir=${join(dir, 'certs')}`,
-        '--service-account-issuer=https://kubernetes.default.svc',
-        `--service-account-key-file=${join(dir, 'sa.pub')}`,
-        `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
-        '--service-cluster-ip-range=10.96.0.0/16,fd00:10:96::/108',
-        `--token-auth-file=${join(dir, 'tokens.csv')}`,
-        '--authorization-mode=Node,RBAC',
-        '--disable-admission-plugins=ServiceAccount',
-        '--allow-privileged=true',
-        '--profiling=false',
-        '--v=0',
-      ],
+      apiserverArgs({
+        dir,
+        etcdClientPort: etcdClient,
+        bindAddress: '127.0.0.1',
+        advertiseAddress: '127.0.0.1',
+        port: apiPort,
+      }),
       join(dir, 'apiserver.log'),
     );
     record(apiserver);
@@ -209,34 +176,8 @@ export async function startControlPlane(options: { bin?: string } = {}): Promise
     await waitExit(child);
   };
 
-  const kubeconfig = (token = adminToken, name = 'admin'): string => {
-    const file = join(dir, `kubeconfig-${name}`);
-    writeFileSync(
-      file,
-      [
-        'apiVersion: v1',
-        'kind: Config',
-        'clusters:',
-        '- name: herald-test',
-        '  cluster:',
-        `    server: ${url}`,
-        `    certificate-authority: ${caFile}`,
-        'users:',
-        `- name: ${name}`,
-        '  user:',
-        `    token: ${token}`,
-        'contexts:',
-        `- name: ${name}`,
-        '  context:',
-        '    cluster: herald-test',
-        `    user: ${name}`,
-        `current-context: ${name}`,
-        '',
-      ].join('\n'),
-      { mode: 0o600 },
-    );
-    return file;
-  };
+  const kubeconfig = (token = adminToken, name = 'admin'): string =>
+    writeKubeconfig(join(dir, `kubeconfig-${name}`), { server: url, caFile, token, user: name });
 
   const kubectlPath = join(bin, 'kubectl');
   const kubectl = (args: readonly string[], opts: { token?: string; input?: string } = {}): string => {
