@@ -22,6 +22,21 @@ writeFileSync(nodes, [node('worker-1'), node('worker-2')].join('\n---\n'));
 const seed = ['001', '003', '004'].map(fixtureFile);
 
 describe('herald plan', () => {
+  it('--ignore-exclude-lb: a Node labelled exclude-from-external-load-balancers may announce', () => {
+    const excluded = join(tmp, 'excluded.yaml');
+    writeFileSync(
+      excluded,
+      node('worker-1', { 'node.kubernetes.io/exclude-from-external-load-balancers': '' }),
+    );
+    const reasons = (...flags: string[]) => {
+      const run = herald('plan', '-o', 'json', ...flags, ...seed, excluded);
+      assert.equal(run.code, 0, run.stderr);
+      return (JSON.parse(run.stdout) as { services: { nodes: Record<string, string> }[] }).services[0]?.nodes;
+    };
+    assert.deepEqual(reasons(), { 'worker-1': 'excludedFromLoadBalancers' });
+    assert.deepEqual(reasons('--ignore-exclude-lb'), { 'worker-1': 'announcing' });
+  });
+
   it('prints the JSON plan and exits 0; --members overrides the alive set', () => {
     const run = herald('plan', '--output', 'json', ...seed, nodes);
     assert.equal(run.code, 0, run.stderr);
