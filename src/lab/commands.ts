@@ -81,18 +81,21 @@ export async function up(
 }
 
 function printKubernetesTour(id: string, answer: string, io: CliIo): void {
-  const lab = `bin/herald lab${id === 'default' ? '' : ` --id ${id}`}`;
-  io.out(`
-Kubernetes: the controller assigned the addresses; the speakers read everything from the API.
-  ${lab} kubectl get services -A                         # EXTERNAL-IP set by herald controller
-  ${lab} kubectl get servicel2statuses -n metallb-system  # which node announces it
-  ${lab} kubectl apply -f examples/lab/hello.yaml         # a second Service: watch it get an address
-  ${lab} kubectl -- get service hello -w
-  sudo ip netns exec hlab-${id}-client curl http://10.77.0.201/
-  ${lab} cut ${answer}     # pull the announcing node's cable; curl again; the status follows
-  ${lab} kubectl describe service web                    # the Events: IPAllocated, nodeAssigned
-Kubeconfig (usable from the lab's namespaces): ${labKubeconfig(id)}
-When done: ${lab} down`);
+  const lab = (command: string) => `bin/herald lab ${command}${id === 'default' ? '' : ` --id ${id}`}`;
+  const rows: [string, string][] = [
+    [lab('kubectl get services -A'), 'EXTERNAL-IP, set by herald controller'],
+    [lab('kubectl get servicel2statuses -n metallb-system'), 'which node announces each Service'],
+    [lab('kubectl apply -f examples/lab/hello.yaml'), 'a second Service ...'],
+    [lab('kubectl get service hello -w'), '... gets the next address (10.77.0.201)'],
+    [curlCommand(id, '10.77.0.201'), 'served by a node'],
+    [lab(`cut ${answer}`), 'pull the announcing cable; curl again; the statuses follow'],
+    [lab('kubectl describe service web'), 'Events: IPAllocated, nodeAssigned'],
+  ];
+  const width = Math.max(...rows.map(([c]) => c.length));
+  io.out('\nKubernetes: the controller assigned the addresses; the speakers read everything from the API.');
+  for (const [command, what] of rows) io.out(`  ${command.padEnd(width)}  # ${what}`);
+  io.out(`Kubeconfig (from the lab's namespaces): ${labKubeconfig(id)}`);
+  io.out(`When done: ${lab('down')}`);
 }
 
 /** `herald lab kubectl ARGS`: the cached kubectl as the admin, in the control-plane namespace. */
