@@ -1,0 +1,333 @@
+// The merge rules of FRR rendering, each on the smallest input that shows it: which
+// FRRConfigurations a node gets, how several merge with each other and with the BGP plan,
+// alwaysBlock, toReceive, raw config order, conflicts, and byte-equal output for equal input.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { planBgpNode } from '../../../src/core/bgp-plan/index.js';
+import { parse } from '../../../src/core/config/parse.js';
+import type { Labels } from '../../../src/core/labels.js';
+import { renderFrr, type FrrRenderResult } from '../../../src/frr/render/index.js';
+import { svc } from '../plan/bgp-helpers.js';
+
+const NS = 'metallb-system';
+const meta = (name: string) => ({ name, namespace: NS });
+
+const frrConfig = (name: string, spec: Record<string, unknown>) => ({
+  apiVersion: 'frrk8s.metallb.io/v1beta1',
+  kind: 'FRRConfiguration',
+  metadata: meta(name),
+  spec,
+});
+const router = (asn: number, extra: Record<string, unknown> = {}) => ({
+  bgp: { routers: [{ asn, ...extra }] },
+});
+const bgpPeer = (name: string, spec: Record<string, unknown>) => ({
+  apiVersion: 'metallb.io/v1beta2',
+  kind: 'BGPPeer',
+  metadata: meta(name),
+  spec: { myASN: 64512, peerASN: 64513, ...spec },
+});
+const operator = (alwaysBlock: string[]) => ({
+  apiVersion: 'metallb.io/v1beta1',
+  kind: 'MetalLB',
+  metadata: meta('metallb'),
+  spec: { frrk8sConfig: { alwaysBlock } },
+});
+const pool = {
+  apiVersion: 'metallb.io/v1beta1',
+  kind: 'IPAddressPool',
+  metadata: meta('lb'),
+  spec: { addresses: ['203.0.113.0/28'] },
+};
+const advertisement = (name: string, spec: Record<string, unknown> = {}) => ({
+  apiVersion: 'metallb.io/v1beta1',
+  kind: 'BGPAdvertisement',
+  metadata: meta(name),
+  spec: { ipAddressPools: ['lb'], ...spec },
+});
+
+function render(
+  objects: unknown[],
+  labels: Labels = {},
+  services = [svc('web', ['203.0.113.1'])],
+): FrrRenderResult {
+  const parsed = parse(objects, { references: 'warn' });
+  assert.ok(parsed.ok, JSON.stringify(parsed.issues.filter((i) => i.severity === 'error')));
+  const config = parsed.config;
+  const node = { name: 'n1', labels, networkUnavailable: false };
+  const plan = planBgpNode({ config, services, endpoints: undefined }, node);
+  return renderFrr({ config, plan, nodeLabels: labels, secretPassword: () => undefined });
+}
+
+function text(objects: unknown[], labels: Labels = {}): string {
+  const result = render(objects, labels);
+  assert.ok(result.ok, JSON.stringify(!result.ok && result.errors));
+  return result.text;
+}
+
+function errors(objects: unknown[], labels: Labels = {}): string[] {
+  const result = render(objects, labels);
+  assert.ok(!result.ok, 'expected a conflict');
+  return result.errors.map((e) => `${e.source}: ${e.message}`);
+}
+
+const lines = (t: string, re: RegExp): string[] => t.split('\n').filter((l) => re.test(l));
+
+describe('FRR rendering: which FRRConfigurations a node gets', () => {
+  const objects = [
+    frrConfig('rack-a', {
+      nodeSelector: { matchLabels: { rack: 'a' } },
+      ...router(64512, { neighbors: [{ address: '10.0.0.1', asn: 64513 }] }),
+    }),
+    frrConfig('everywhere', router(64512, { neighbors: [{ address: '10.0.0.9', asn: 64519 }] })),
+  ];
+
+  it('a nodeSelector selects by the node labels; an empty one selects every node', () => {
+    const a = text(objects, { rack: 'a' });
+    const b = text(objects, { rack: 'b' });
+    assert.deepEqual(lines(a, /remote-as/), [
+      ' neighbor 10.0.0.1 remote-as 64513',
+      ' neighbor 10.0.0.9 remote-as 64519',
+    ]);
+    assert.deepEqual(lines(b, /remote-as/), [' neighbor 10.0.0.9 remote-as 64519']);
+    assert.doesNotMatch(b, /rack-a/);
+  });
+
+  it('several configurations for one node give one router with every neighbour and prefix', () => {
+    const t = text([
+      frrConfig(
+        'one',
+        router(64512, { prefixes: ['192.0.2.0/24'], neighbors: [{ address: '10.0.0.1', asn: 1 }] }),
+      ),
+      frrConfig(
+        'two',
+        router(64512, { prefixes: ['198.51.100.0/24'], neighbors: [{ address: '10.0.0.2', asn: 2 }] }),
+      ),
+    ]);
+    assert.equal(lines(t, /^router bgp/).length, 1);
+    assert.deepEqual(lines(t, /^\s+network /), ['  network 192.0.2.0/24', '  network 198.51.100.0/24']);
+    assert.deepEqual(lines(t, /remote-as/), [
+      ' neighbor 10.0.0.1 remote-as 1',
+      ' neighbor 10.0.0.2 remote-as 2',
+    ]);
+  });
+
+  it('routers of different VRFs stay apart, the default VRF first', () => {
+    const t = text([
+      frrConfig('red', router(65001, { vrf: 'red', neighbors: [{ address: '10.0.0.1', asn: 1 }] })),
+      frrConfig('default', router(64512, { neighbors: [{ address: '10.0.0.1', asn: 1 }] })),
+    ]);
+    assert.deepEqual(lines(t, /^router bgp/), ['router bgp 64512', 'router bgp 65001 vrf red']);
+    // The same address in two VRFs: two neighbours with filters of their own.
+    assert.deepEqual(lines(t, /route-map \S+ out$/), [
+      '  neighbor 10.0.0.1 route-map 10.0.0.1-out out',
+      '  neighbor 10.0.0.1 route-map 10.0.0.1-out out',
+      '  neighbor 10.0.0.1 route-map 10.0.0.1@red-out out',
+      '  neighbor 10.0.0.1 route-map 10.0.0.1@red-out out',
+    ]);
+  });
+});
+
+describe('FRR rendering: one neighbour from several sources', () => {
+  it('a BGPPeer and an FRRConfiguration naming its address become one neighbour; unset fields take the other side', () => {
+    const t = text([
+      pool,
+      advertisement('lb'),
+      bgpPeer('tor', { peerAddress: '10.0.0.1', holdTime: '9s' }),
+      frrConfig(
+        'receive',
+        router(64512, {
+          neighbors: [
+            {
+              address: '10.0.0.1',
+              asn: 64513,
+              toReceive: { allowed: { prefixes: [{ prefix: '10.200.0.0/16' }] } },
+            },
+          ],
+        }),
+      ),
+    ]);
+    assert.equal(lines(t, /remote-as/).length, 1);
+    assert.deepEqual(lines(t, /timers 3 9/), [' neighbor 10.0.0.1 timers 3 9']);
+    assert.match(t, / ! BGPPeer metallb-system\/tor, FRRConfiguration metallb-system\/receive\n/);
+    // What the plan sends stays; what the FRRConfiguration accepts is added.
+    assert.deepEqual(lines(t, /^ip prefix-list 10\.0\.0\.1-/), [
+      'ip prefix-list 10.0.0.1-out-1-v4 seq 5 permit 203.0.113.1/32',
+      'ip prefix-list 10.0.0.1-in-v4 seq 5 permit 10.200.0.0/16',
+    ]);
+  });
+
+  it('a different remote ASN for the same neighbour is a conflict naming both sources', () => {
+    const found = errors([
+      frrConfig('a', router(64512, { neighbors: [{ address: '10.0.0.1', asn: 1 }] })),
+      frrConfig('b', router(64512, { neighbors: [{ address: '10.0.0.1', asn: 2 }] })),
+    ]);
+    assert.deepEqual(found, [
+      'FRRConfiguration metallb-system/b: different remote ASNs (2 != 1) for neighbor 10.0.0.1 in the default VRF (with FRRConfiguration metallb-system/a)',
+    ]);
+  });
+
+  it("the plan's router and an FRRConfiguration with another ASN for the same VRF conflict", () => {
+    const found = errors([
+      bgpPeer('tor', { peerAddress: '10.0.0.1' }),
+      frrConfig('other-asn', router(65000, { neighbors: [{ address: '10.0.0.2', asn: 1 }] })),
+    ]);
+    assert.equal(found.length, 1);
+    assert.match(
+      found[0]!,
+      /^FRRConfiguration metallb-system\/other-asn: different ASNs \(65000 != 64512\).*BGPPeer metallb-system\/tor/,
+    );
+  });
+
+  it('two local preferences for one prefix to one neighbour conflict; communities are unioned', () => {
+    const neighbor = (localPref: number, community: string) => ({
+      address: '10.0.0.1',
+      asn: 1,
+      toAdvertise: {
+        allowed: { mode: 'all' },
+        withLocalPref: [{ localPref, prefixes: ['192.0.2.0/24'] }],
+        withCommunity: [{ community, prefixes: ['192.0.2.0/24'] }],
+      },
+    });
+    const cfg = (name: string, lp: number, c: string) =>
+      frrConfig(name, router(64512, { prefixes: ['192.0.2.0/24'], neighbors: [neighbor(lp, c)] }));
+    const same = text([cfg('a', 100, '64512:2'), cfg('b', 100, '64512:1')]);
+    assert.deepEqual(lines(same, /^ set /), [
+      ' set local-preference 100',
+      ' set community 64512:1 64512:2 additive',
+    ]);
+    const clash = errors([cfg('a', 100, '64512:2'), cfg('b', 200, '64512:1')]);
+    assert.match(clash[0] ?? '', /different local preferences \(200 != 100\) for prefix 192\.0\.2\.0\/24/);
+  });
+});
+
+describe('FRR rendering: what neighbours may send (toReceive, alwaysBlock)', () => {
+  const receiving = (name: string, allowed: Record<string, unknown>) =>
+    frrConfig(name, router(64512, { neighbors: [{ address: '10.0.0.1', asn: 1, toReceive: { allowed } }] }));
+
+  it('by default nothing is accepted', () => {
+    const t = text([frrConfig('plain', router(64512, { neighbors: [{ address: '10.0.0.1', asn: 1 }] }))]);
+    assert.deepEqual(lines(t, /-in (deny|permit)/), ['route-map 10.0.0.1-in deny 10']);
+  });
+
+  it('filtered prefixes carry their ge/le; two lists are unioned, each selector once', () => {
+    const t = text([
+      receiving('a', { prefixes: [{ prefix: '10.1.0.0/16', ge: 24, le: 28 }, { prefix: '10.2.0.0/16' }] }),
+      receiving('b', { prefixes: [{ prefix: '10.2.0.0/16' }, { prefix: 'fd00::/48', le: 64 }] }),
+    ]);
+    assert.deepEqual(lines(t, /-in-v[46] seq/), [
+      'ip prefix-list 10.0.0.1-in-v4 seq 5 permit 10.1.0.0/16 ge 24 le 28',
+      'ip prefix-list 10.0.0.1-in-v4 seq 10 permit 10.2.0.0/16',
+      'ipv6 prefix-list 10.0.0.1-in-v6 seq 5 permit fd00::/48 le 64',
+    ]);
+  });
+
+  it('accept-all beats a list (the less restrictive filter wins)', () => {
+    const t = text([
+      receiving('a', { prefixes: [{ prefix: '10.1.0.0/16' }] }),
+      receiving('b', { mode: 'all' }),
+    ]);
+    assert.deepEqual(lines(t, /-in-v[46] seq/), []);
+    assert.deepEqual(lines(t, /^route-map 10\.0\.0\.1-in/), ['route-map 10.0.0.1-in permit 10']);
+  });
+
+  it('alwaysBlock is denied before anything is accepted, prefixes inside it too', () => {
+    const t = text([operator(['192.168.1.0/24', 'fd00:1::/64']), receiving('a', { mode: 'all' })]);
+    assert.deepEqual(lines(t, /always-block-v[46] seq/), [
+      'ip prefix-list herald-always-block-v4 seq 5 permit 192.168.1.0/24 le 32',
+      'ipv6 prefix-list herald-always-block-v6 seq 5 permit fd00:1::/64 le 128',
+    ]);
+    assert.deepEqual(lines(t, /^route-map 10\.0\.0\.1-in|^ match .*always/), [
+      'route-map 10.0.0.1-in deny 10',
+      ' match ip address prefix-list herald-always-block-v4',
+      'route-map 10.0.0.1-in deny 20',
+      ' match ipv6 address prefix-list herald-always-block-v6',
+      'route-map 10.0.0.1-in permit 30',
+    ]);
+  });
+});
+
+describe('FRR rendering: raw config and order', () => {
+  const raw = (name: string, priority: number | undefined, config: string) =>
+    frrConfig(name, { raw: { rawConfig: config, ...(priority === undefined ? {} : { priority }) } });
+
+  it('raw snippets come after everything, by priority (lower first), then by name', () => {
+    const t = text([
+      raw('z-first', 1, 'ip route 10.1.0.0/16 blackhole'),
+      raw('late', 10, 'ip route 10.3.0.0/16 blackhole'),
+      raw('a-first', 1, 'ip route 10.0.0.0/16 blackhole'),
+      raw('default', undefined, 'ip route 10.9.0.0/16 blackhole'),
+    ]);
+    assert.deepEqual(lines(t, /^ip route/), [
+      'ip route 10.9.0.0/16 blackhole',
+      'ip route 10.0.0.0/16 blackhole',
+      'ip route 10.1.0.0/16 blackhole',
+      'ip route 10.3.0.0/16 blackhole',
+    ]);
+    assert.ok(t.lastIndexOf('ip route') > t.lastIndexOf('exit'), 'raw config is last');
+  });
+
+  it('equal inputs in any order give byte-equal files', () => {
+    const objects = [
+      operator(['192.168.1.0/24']),
+      pool,
+      advertisement('lb', { communities: ['64512:7'] }),
+      bgpPeer('b-peer', { peerAddress: '10.0.0.2' }),
+      bgpPeer('a-peer', { peerAddress: '10.0.0.1' }),
+      frrConfig(
+        'x',
+        router(64512, { prefixes: ['192.0.2.0/24'], neighbors: [{ address: '10.0.0.3', asn: 3 }] }),
+      ),
+      frrConfig(
+        'y',
+        router(64512, {
+          neighbors: [{ address: '10.0.0.3', asn: 3, toReceive: { allowed: { mode: 'all' } } }],
+        }),
+      ),
+      raw('r1', 2, 'ip route 10.5.0.0/16 blackhole'),
+      raw('r2', 1, 'ip route 10.6.0.0/16 blackhole'),
+    ];
+    const first = text(objects);
+    const reversed = text([...objects].reverse());
+    const rotated = text([...objects.slice(4), ...objects.slice(0, 4)]);
+    assert.equal(reversed, first);
+    assert.equal(rotated, first);
+    assert.deepEqual(lines(first, /remote-as/), [
+      ' neighbor 10.0.0.1 remote-as 64513',
+      ' neighbor 10.0.0.2 remote-as 64513',
+      ' neighbor 10.0.0.3 remote-as 3',
+    ]);
+  });
+});
+
+describe('FRR rendering: what the plan advertises', () => {
+  it('LOCAL_PREF only towards iBGP peers; a peer outside the advertisement gets nothing', () => {
+    const t = text([
+      pool,
+      advertisement('lb', { localPref: 150, peers: ['ibgp', 'ebgp'] }),
+      bgpPeer('ibgp', { peerAddress: '10.0.0.1', peerASN: 64512 }),
+      bgpPeer('ebgp', { peerAddress: '10.0.0.2' }),
+      bgpPeer('left-out', { peerAddress: '10.0.0.3' }),
+    ]);
+    assert.deepEqual(lines(t, /^route-map|^ set/), [
+      'route-map 10.0.0.1-out permit 10',
+      ' set local-preference 150',
+      'route-map 10.0.0.1-in deny 10',
+      'route-map 10.0.0.2-out permit 10',
+      'route-map 10.0.0.2-in deny 10',
+      'route-map 10.0.0.3-out deny 10',
+      'route-map 10.0.0.3-in deny 10',
+    ]);
+  });
+
+  it('a missing password Secret or BFD profile refuses the file', () => {
+    const found = errors([
+      bgpPeer('secret', { peerAddress: '10.0.0.1', passwordSecret: { name: 'absent' } }),
+      bgpPeer('bfd', { peerAddress: '10.0.0.2', bfdProfile: 'absent' }),
+    ]);
+    assert.deepEqual(found, [
+      'BGPPeer metallb-system/bfd: BFD profile "absent" does not exist',
+      'BGPPeer metallb-system/secret: password Secret metallb-system/absent not found (or it has no "password" key)',
+    ]);
+  });
+});
