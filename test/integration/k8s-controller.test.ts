@@ -213,6 +213,28 @@ describe('herald controller on a real kube-apiserver', { timeout: 300_000 }, () 
     cp.kubectl(['delete', 'service', '-n', 'default', 'after-other-class']);
   });
 
+  it('serves a legacy AddressPool (deprecated, still accepted): its CRD warns and a Service gets its address', async () => {
+    apply(
+      cp,
+      `apiVersion: metallb.io/v1beta1
+kind: AddressPool
+metadata: { name: legacy, namespace: metallb-system }
+spec:
+  protocol: layer2
+  addresses: [10.29.0.0/30]
+  autoAssign: false
+`,
+    );
+    apply(cp, lbService('legacy-user', { annotations: { 'metallb.io/address-pool': 'legacy' } }));
+    assert.deepEqual(await assigned('legacy-user'), ['10.29.0.0']);
+    const crd = getJson<{ spec: { versions: { deprecated?: boolean }[] } }>(cp, [
+      'crd',
+      'addresspools.metallb.io',
+    ]);
+    assert.equal(crd.spec.versions[0]?.deprecated, true);
+    cp.kubectl(['delete', 'service', '-n', 'default', 'legacy-user']);
+  });
+
   it('shows its informers live in /debug/state, as the visualizer does', async () => {
     const state = (await (await fetch(`http://127.0.0.1:${metricsPort}/debug/state`)).json()) as {
       actors: { id: string; machine: string; state: string }[];

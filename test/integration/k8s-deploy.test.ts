@@ -204,6 +204,7 @@ describe('deploy/ on a real kube-apiserver', { timeout: 180_000 }, () => {
     assert.deepEqual(rights(NAMESPACE), {
       ...clusterWide,
       'ipaddresspools.metallb.io': read,
+      'addresspools.metallb.io': read,
       'l2advertisements.metallb.io': read,
       'bgpadvertisements.metallb.io': read,
       'bgppeers.metallb.io': read,

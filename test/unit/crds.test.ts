@@ -17,6 +17,7 @@ import {
   structuralFromZod,
   type StructuralSchema,
 } from '../../src/core/config/crd/index.js';
+import { controllerResources, speakerResources } from '../../src/app/watched-resources.js';
 import { KINDS, STATUS_KINDS, type KindInfo, type KindVersion } from '../../src/core/config/kinds.js';
 import { parse } from '../../src/core/config/parse.js';
 import { validateInputs } from '../../src/core/config/report.js';
@@ -231,8 +232,8 @@ describe("the speaker's status objects (ServiceL2Status, ServiceBGPStatus)", () 
   });
 });
 
-describe('kinds Herald accepts without a CRD', () => {
-  it('the legacy AddressPool: herald validate converts it with a warning, but no CRD is shipped since the controller does not read it on Kubernetes', () => {
+describe('the legacy AddressPool', () => {
+  it('herald validate converts it with a warning; its CRD is served, deprecated, and the agents watch it', () => {
     const legacy = {
       apiVersion: 'metallb.io/v1beta1',
       kind: 'AddressPool',
@@ -244,10 +245,13 @@ describe('kinds Herald accepts without a CRD', () => {
     assert.ok(
       result.issues.some((i) => i.severity === 'warning' && /AddressPool is deprecated/.test(i.message)),
     );
-    assert.equal(kindOf('AddressPool').crd, false);
-    // The agents on Kubernetes watch the kinds Herald serves a CRD for (crd: true); an AddressPool
-    // CRD would let `kubectl apply` store objects nothing reads, instead of refusing them.
-    assert.ok(!allCrds.some((c) => c.spec.names.kind === 'AddressPool'));
+    // Accepted means served on Kubernetes too: kubectl shows the deprecation, the agents read it.
+    const version = allCrds.find((c) => c.spec.names.kind === 'AddressPool')?.spec.versions[0];
+    assert.ok(version);
+    assert.equal(version.deprecated, true);
+    assert.match(version.deprecationWarning ?? '', /use IPAddressPool/);
+    assert.ok(controllerResources(NS).some((r) => r.plural === 'addresspools'));
+    assert.ok(speakerResources(NS).some((r) => r.plural === 'addresspools'));
   });
 });
 

@@ -146,7 +146,9 @@ export const KINDS: readonly KindInfo[] = [
           'AddressPool is deprecated (removed from MetalLB in v0.14.2); use IPAddressPool with an L2Advertisement or BGPAdvertisement',
       },
     ],
-    crd: false,
+    // Still accepted (translated, with the warning), so still served: a cluster moving from an
+    // old MetalLB keeps its objects readable and validated.
+    crd: true,
   },
   {
     group: METALLB_GROUP,
