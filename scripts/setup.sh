@@ -19,9 +19,10 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # etcd-server + openssl: the real Kubernetes control plane of the integration tests and of
 # `herald lab up --k8s` (kube-apiserver itself is built from the Go module proxy by
 # scripts/build-k8s.sh, below); etcd-client: etcdctl, with which the apiserver-outage test
-# deletes a Service while the apiserver is down.
+# deletes a Service while the apiserver is down. nftables: `herald lab chaos` drops packets
+# (partitions, one-way and random loss; this kernel has no netem qdisc).
 APT_PACKAGES=(build-essential python3 iproute2 iputils-ping iputils-arping ndisc6 tcpdump curl procps
-  frr bird2 chromium etcd-server etcd-client openssl)
+  frr bird2 chromium etcd-server etcd-client openssl nftables)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
