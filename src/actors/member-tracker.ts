@@ -4,7 +4,7 @@ import { createActor, type InspectionEvent } from 'xstate';
 import type { MembershipTiming } from '../core/membership/timing.js';
 import { memberMachine, type MemberStateValue } from '../machines/member.machine.js';
 import type { Clock } from '../ports/clock.js';
-import type { MemberEvent, MemberTracker, MemberTrackerInit } from './membership.actor.js';
+import type { MemberEvent, MemberTracker, MemberTrackerInit } from './membership-types.js';
 
 export function createMemberTracker(
   init: MemberTrackerInit,

@@ -1,0 +1,159 @@
+// Probing: SWIM's failure detector. Each round pings a few members (round-robin over a shuffled
+// list); a member that does not ack is pinged through `indirectChecks` helpers (ping-req); no ack
+// at all makes it suspect, subject to the first-contact grace and Lifeguard's local health. Also
+// answers other members' pings and ping-reqs.
+import type { FirstContactGrace } from '../core/membership/first-contact.js';
+import type { LocalHealth } from '../core/membership/health.js';
+import { ProbeTargets, shuffleWith } from '../core/membership/targets.js';
+import type { SwimReply, SwimRequest } from '../core/membership/wire.js';
+import type { MemberContact } from '../ports/membership-transport.js';
+import type { Dissemination } from './membership-dissemination.js';
+import type { Member, MemberTable } from './membership-members.js';
+import type { LocalMember, MembershipDeps, ProbeOutcome } from './membership-types.js';
+
+/** Extra wait for an indirect probe beyond the helper's own ping timeout (two more hops). */
+export const INDIRECT_MARGIN_MS = 30;
+
+export interface ProberParts {
+  readonly local: LocalMember;
+  readonly members: MemberTable;
+  readonly health: LocalHealth;
+  readonly firstContact: FirstContactGrace;
+  readonly dissemination: Dissemination;
+  readonly random: () => number;
+}
+
+export class Prober {
+  private readonly targets: ProbeTargets;
+  /** Members with a probe in flight. */
+  private readonly probing = new Set<string>();
+
+  constructor(
+    private readonly deps: MembershipDeps,
+    private readonly parts: ProberParts,
+  ) {
+    this.targets = new ProbeTargets(shuffleWith(parts.random));
+  }
+
+  /** This round's targets: the next `probeFanout` live members in the shuffled order. */
+  nextRound(): string[] {
+    const candidates: string[] = [];
+    for (const [node, m] of this.parts.members.entries())
+      if (m.tracker.state === 'alive' || m.tracker.state === 'suspect') candidates.push(node);
+    return this.targets.take(candidates, this.deps.timing.probeFanout);
+  }
+
+  /** One SWIM probe at a time per member: direct ping, then ping-req through k others. */
+  async probe(node: string): Promise<void> {
+    // A failed probe lasts longer than a round (direct + indirect timeouts): without this guard
+    // the next round's probe could get an ack, and then the older one's failure would accuse a
+    // member we have just heard from.
+    if (this.probing.has(node)) return;
+    this.probing.add(node);
+    try {
+      await this.probeOnce(node);
+    } finally {
+      this.probing.delete(node);
+    }
+  }
+
+  /** A ping or a ping-req from another member. */
+  async answer(
+    request: Extract<SwimRequest, { type: 'ping' | 'ping-req' }>,
+    contact: MemberContact,
+  ): Promise<SwimReply> {
+    const { self, transport } = this.deps;
+    if (request.type === 'ping') {
+      this.parts.members.learn(contact);
+      if (request.suspect !== undefined) this.parts.dissemination.refuteIfNeeded('suspect', request.suspect);
+      return { type: 'ack', from: self, seq: request.seq, incarnation: this.parts.local.incarnation };
+    }
+    const target = this.parts.members.get(request.target);
+    const reply = target
+      ? await transport.request(
+          target.contact,
+          {
+            type: 'ping',
+            from: self,
+            seq: this.parts.local.nextSeq(),
+            ...(request.suspect !== undefined ? { suspect: request.suspect } : {}),
+          },
+          request.timeoutMs,
+        )
+      : undefined;
+    return reply?.type === 'ack'
+      ? { type: 'ack', from: request.target, seq: request.seq, incarnation: reply.incarnation }
+      : { type: 'nack', from: self, seq: request.seq };
+  }
+
+  private async probeOnce(node: string): Promise<void> {
+    const { clock, timing, transport, self } = this.deps;
+    const { members, health, local } = this.parts;
+    const member = members.get(node);
+    if (!member || !local.running || member.tracker.state === 'dead' || member.tracker.state === 'left')
+      return;
+    const timeout = health.scale(timing.probeTimeoutMs);
+    // Tell a suspect that it is suspected, so a live one refutes in this very exchange.
+    const suspect = member.tracker.state === 'suspect' ? { suspect: member.tracker.incarnation } : {};
+    const started = clock.now();
+    const report = (outcome: ProbeOutcome) => this.deps.onProbe?.(node, outcome, clock.now() - started);
+    const direct = await transport.request(
+      member.contact,
+      { type: 'ping', from: self, seq: local.nextSeq(), ...suspect },
+      timeout,
+    );
+    if (direct?.type === 'ack') {
+      report('direct');
+      this.succeeded(member, direct.incarnation);
+      return;
+    }
+    const indirect = await Promise.all(
+      this.pickHelpers(node).map((helper) =>
+        transport.request(
+          helper.contact,
+          {
+            type: 'ping-req',
+            from: self,
+            seq: local.nextSeq(),
+            target: node,
+            timeoutMs: timeout,
+            ...suspect,
+          },
+          timeout + INDIRECT_MARGIN_MS,
+        ),
+      ),
+    );
+    const ack = indirect.find((r) => r?.type === 'ack');
+    if (ack?.type === 'ack') {
+      report('indirect');
+      this.succeeded(member, ack.incarnation);
+      return;
+    }
+    // stop() may have run while we awaited the probes.
+    if (!local.isRunning()) return;
+    // Met moments ago: still connecting, or still starting up. Probe it again next round
+    // instead of accusing it (core/membership/first-contact.ts).
+    if (this.parts.firstContact.excuses(node, clock.now())) {
+      report('failed');
+      return;
+    }
+    // Lifeguard: if helpers could not even answer with a nack, the problem may be ours.
+    if (!indirect.some((r) => r?.type === 'nack')) health.worsen();
+    report('failed');
+    member.tracker.send({ type: 'member.probe.failed' });
+    this.parts.dissemination.suspectedByUs(node, member.tracker.incarnation);
+  }
+
+  private succeeded(member: Member, incarnation: number): void {
+    this.parts.health.improve();
+    member.tracker.send({ type: 'member.alive', incarnation, from: this.deps.self });
+    member.tracker.send({ type: 'member.probe.ok' });
+  }
+
+  private pickHelpers(target: string): Member[] {
+    const others: Member[] = [];
+    for (const [n, m] of this.parts.members.entries())
+      if (n !== target && m.tracker.state === 'alive') others.push(m);
+    return shuffleWith(this.parts.random)(others).slice(0, this.deps.timing.indirectChecks);
+  }
+}
