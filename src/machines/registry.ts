@@ -3,6 +3,7 @@
 import type { AnyStateMachine } from 'xstate';
 import { bfdSessionMachine, type BfdSessionEvent } from './bfd-session.machine.js';
 import { bgpSessionMachine, type BgpSessionEvent } from './bgp-session.machine.js';
+import { frrDaemonsMachine, type FrrDaemonsEvent } from './frr-daemons.machine.js';
 import { informerMachine, type InformerEvent } from './informer.machine.js';
 import { leaderElectionMachine, type LeaderElectionEvent } from './leader-election.machine.js';
 import { leadershipMachine, type LeadershipEvent } from './leadership.machine.js';
@@ -37,6 +38,12 @@ export const machines: readonly RegisteredMachine[] = [
     machine: bfdSessionMachine,
   },
   {
+    id: 'frrDaemons',
+    description:
+      'FRR daemons of one node (zebra, bgpd, bfdd, staticd) supervised with restart backoff, and their config: debounced reloads, no-op skipped, refusals kept visible',
+    machine: frrDaemonsMachine,
+  },
+  {
     id: 'informer',
     description:
       'One Kubernetes list + watch, supervised: restarted with backoff, watchdog for silent stalls',
@@ -55,5 +62,6 @@ export type MachineEvent =
   | LeadershipEvent
   | BgpSessionEvent
   | BfdSessionEvent
+  | FrrDaemonsEvent
   | InformerEvent
   | LeaderElectionEvent;
