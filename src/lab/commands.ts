@@ -1,11 +1,11 @@
 // The lab subcommands' bodies (kept apart from CLI parsing).
 import { spawnSync } from 'node:child_process';
-import type { CliIo } from '../cli/output.js';
+import type { TextIo as CliIo } from '../ports/text-io.js';
 import { clientSeesAnnouncer, labDown, labNodeStatus, labUp, speakerModeOf, startSpeaker } from './lab.js';
 import { LAB_BGP, type LabBgpOptions } from './bgp-topology.js';
 import { vtysh } from './router.js';
 import { birdc, birdRoutes, labRunsBird } from './router-bird.js';
-import { ip, readState, signal, speakerSocket, stateDir, writeState } from './system.js';
+import { ip, processAlive, readState, signal, speakerSocket, stateDir, writeState } from './system.js';
 import { labKubeconfig, runLabKubectl } from './k8s/lab-cluster.js';
 import { startLabProxy } from './visualize.js';
 import { labTopology } from './topology.js';
@@ -180,6 +180,12 @@ export function status(id: string, io: CliIo): number {
   for (const s of labNodeStatus(t, state)) {
     io.out(
       `  ${s.node.padEnd(8)} speaker ${s.speaker ? 'running' : 'stopped'}  cable ${s.cable ? 'up' : 'CUT'}${s.node === announcer ? '  <- announcing' : ''}`,
+    );
+  }
+  if (state.k8s) {
+    const up = (pid: number) => (processAlive(pid) ? 'running' : 'STOPPED');
+    io.out(
+      `  control plane (${t.controlPlane.namespace}): etcd ${up(state.k8s.etcd)}, kube-apiserver ${up(state.k8s.apiserver)}, controller ${up(state.k8s.controller)}; bin/herald lab kubectl${id === 'default' ? '' : ` --id ${id}`} ...`,
     );
   }
   io.out(`speakers' debug sockets: herald status --speaker unix:${speakerSocket(id, 'NODE')}`);
