@@ -8,11 +8,14 @@ import { Worker } from 'node:worker_threads';
 import { BgpSpeakerActor, type BfdHandle } from '../actors/bgp-speaker.actor.js';
 import { wireCodec, wireUpdates } from '../actors/bgp-wire-codec.js';
 import { advertisedPeers, planBgpNode, type BgpNodePlan, type BgpSession } from '../core/bgp-plan/index.js';
+import type { BgpBackend, Config } from '../core/config/types.js';
 import type { ClusterView } from '../core/plan/view.js';
 import { TcpBgpTransport } from '../bgp/tcp-transport.js';
 import type { EventLog } from '../observe/log.js';
 import type { ExternalActor, StateBoard } from '../observe/state-board.js';
+import type { BgpSessionMetrics } from '../observe/metrics.js';
 import type { BfdCommand, BfdReport } from './bfd-messages.js';
+import { DEFAULT_FRR_RUN_DIR, FrrBgp } from './frr-backend.js';
 import { systemClock } from './system-clock.js';
 
 export interface BgpSpeakerOptions {
@@ -25,6 +28,50 @@ export interface BgpSpeakerOptions {
   readonly board: StateBoard;
   /** Passwords of sessions with a passwordSecret: the Secret's `password`, if it is known. */
   readonly secretPassword: (namespace: string, name: string) => string | undefined;
+  /** Which backend carries the plan, unless the MetalLB object sets spec.bgpBackend. */
+  readonly backend?: BgpBackendChoice;
+  /** The FRR backend's run directory (pid files, sockets, frr.conf). */
+  readonly frrRunDir?: string;
+}
+
+/** What `herald speaker --bgp-backend` accepts. */
+export type BgpBackendChoice = 'native' | 'frr';
+
+/**
+ * The process-wide defaults `herald speaker` sets from its flags before the speaker starts (the
+ * speaker's composition passes no backend of its own yet); options given to NodeBgp win.
+ */
+const backendDefaults: { backend: BgpBackendChoice; frrRunDir: string } = {
+  backend: 'native',
+  frrRunDir: DEFAULT_FRR_RUN_DIR,
+};
+
+export function setBgpBackendDefaults(defaults: { backend: BgpBackendChoice; frrRunDir?: string }): void {
+  backendDefaults.backend = defaults.backend;
+  if (defaults.frrRunDir !== undefined) backendDefaults.frrRunDir = defaults.frrRunDir;
+}
+
+/**
+ * The backend in force: the MetalLB object's spec.bgpBackend when it sets one (frr-k8s modes are
+ * not built yet: the flag's backend then, with an error), else the flag's.
+ */
+export function chooseBgpBackend(
+  config: Config,
+  flag: BgpBackendChoice,
+): { backend: BgpBackendChoice; source: string; unsupported?: BgpBackend } {
+  const { bgpBackend, bgpBackendSet } = config.operator;
+  if (!bgpBackendSet) return { backend: flag, source: 'flag' };
+  if (bgpBackend === 'native' || bgpBackend === 'frr') return { backend: bgpBackend, source: 'MetalLB' };
+  return { backend: flag, source: 'flag', unsupported: bgpBackend };
+}
+
+/** The sessions of whichever backend runs, as the speaker's metrics and status read them. */
+export interface BgpSessionsView {
+  sessions(): { peer: string; address: string; state: string; routes: number }[];
+  actors(): ReadonlyMap<
+    string,
+    { context(): { readonly counters: BgpSessionMetrics['counters'] } | undefined }
+  >;
 }
 
 interface BfdHandlers {
@@ -66,8 +113,24 @@ function unsupportedBy(session: BgpSession): string | undefined {
 }
 
 export class NodeBgp {
-  readonly speaker: BgpSpeakerActor<Uint8Array>;
-  readonly bfd = new Map<string, BfdCounters>();
+  private readonly native: BgpSpeakerActor<Uint8Array>;
+  private readonly nativeBfd = new Map<string, BfdCounters>();
+  /** The FRR backend, while it is the one in force. */
+  private frr: FrrBgp | undefined;
+  private backend: string | undefined;
+  private unsupportedLogged: string | undefined;
+  readonly speaker: BgpSessionsView = {
+    sessions: () =>
+      this.frr
+        ? this.frr
+            .sessions()
+            .map((s) => ({ peer: s.name, address: s.peer, state: s.state, routes: s.prefixesSent }))
+        : this.native.sessions(),
+    actors: () =>
+      this.frr
+        ? new Map(this.frr.sessions().map((s) => [s.name, { context: () => ({ counters: s.counters }) }]))
+        : this.native.actors(),
+  };
   private bfdWorker: Worker | undefined;
   private readonly bfdHandlers = new Map<string, BfdHandlers>();
   private plan: BgpNodePlan | undefined;
@@ -77,7 +140,7 @@ export class NodeBgp {
 
   constructor(private readonly options: BgpSpeakerOptions) {
     const { log } = options;
-    this.speaker = new BgpSpeakerActor<Uint8Array>({
+    this.native = new BgpSpeakerActor<Uint8Array>({
       node: options.node,
       clock: systemClock,
       codec: wireCodec,
@@ -101,8 +164,48 @@ export class NodeBgp {
     });
   }
 
-  /** Plans this node's sessions and routes from the view and hands them to the speaker. */
+  /** BFD sessions of the backend in force, by BGPPeer. */
+  get bfd(): ReadonlyMap<string, BfdCounters> {
+    if (!this.frr) return this.nativeBfd;
+    const out = new Map<string, BfdCounters>();
+    for (const [name, p] of this.frr.bfd())
+      out.set(name, {
+        up: p.up,
+        input: p.input,
+        output: p.output,
+        upEvents: p.upEvents,
+        downEvents: p.downEvents,
+      });
+    return out;
+  }
+
+  /** Plans this node's sessions and routes from the view and hands them to the backend in force. */
   update(view: ClusterView): void {
+    const chosen = chooseBgpBackend(view.config, this.options.backend ?? backendDefaults.backend);
+    if (chosen.unsupported && this.unsupportedLogged !== chosen.unsupported)
+      this.options.log.error({
+        component: 'bgp',
+        event: 'backendUnsupported',
+        err: `MetalLB spec.bgpBackend ${chosen.unsupported} is not supported by this speaker yet; using ${chosen.backend}`,
+      });
+    this.unsupportedLogged = chosen.unsupported;
+    if (chosen.backend !== this.backend) {
+      this.options.log.info({
+        component: 'bgp',
+        event: 'backend',
+        backend: chosen.backend,
+        source: chosen.source,
+      });
+      this.backend = chosen.backend;
+    }
+    if (chosen.backend === 'frr') {
+      this.updateFrr(view);
+      return;
+    }
+    if (this.frr) {
+      this.frr.stop();
+      this.frr = undefined;
+    }
     // Without a Node object this node has no labels (only selector-less peers select it).
     const self = view.nodes.find((n) => n.name === this.options.node) ?? {
       name: this.options.node,
@@ -127,7 +230,29 @@ export class NodeBgp {
       return !unsupported;
     });
     this.plan = { ...plan, sessions };
-    this.speaker.update(this.plan);
+    this.native.update(this.plan);
+  }
+
+  /** FRR carries the whole plan (VRF and unnumbered peers too); the native speaker has none. */
+  private updateFrr(view: ClusterView): void {
+    const self = view.nodes.find((n) => n.name === this.options.node);
+    const plan = planBgpNode(
+      { config: view.config, services: view.services, endpoints: view.endpoints, nodeRules: view.nodeRules },
+      self ?? { name: this.options.node, labels: {}, networkUnavailable: false },
+    );
+    this.native.update({ ...plan, sessions: [], routes: new Map() });
+    this.refused.clear();
+    this.frr ??= new FrrBgp({
+      node: this.options.node,
+      routerId: this.options.routerId,
+      runDir: this.options.frrRunDir ?? backendDefaults.frrRunDir,
+      log: this.options.log,
+      inspect: this.options.inspect,
+      secretPassword: this.options.secretPassword,
+    });
+    this.frr.start();
+    this.plan = plan;
+    this.frr.update(view.config, plan, self?.labels ?? {});
   }
 
   /** For ServiceBGPStatus: per Service, the peers its routes go to (sessions refused left out). */
@@ -137,7 +262,8 @@ export class NodeBgp {
 
   /** Ceases every session, then (once BFD has said AdminDown) ends the BFD worker. */
   async stop(): Promise<void> {
-    this.speaker.stop();
+    this.frr?.stop();
+    this.native.stop();
     const worker = this.bfdWorker;
     if (!worker) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -148,8 +274,10 @@ export class NodeBgp {
   /** Peers with their state and route counts, for /debug/state. */
   status(): Record<string, unknown> {
     return {
+      backend: this.backend ?? this.options.backend ?? backendDefaults.backend,
       sessions: this.speaker.sessions(),
       bfd: Object.fromEntries(this.bfd),
+      ...(this.frr ? { frr: this.frr.status() } : {}),
     };
   }
 
@@ -184,7 +312,7 @@ export class NodeBgp {
     const peer = session.peerAddress;
     const name = session.name;
     const counters: BfdCounters = { up: false, input: 0, output: 0, upEvents: 0, downEvents: 0 };
-    this.bfd.set(name, counters);
+    this.nativeBfd.set(name, counters);
     let stopped = false;
     let chart: ExternalActor | undefined;
     if (settings && peer) {
@@ -249,7 +377,7 @@ export class NodeBgp {
         stopped = true;
         chart?.stop();
         this.bfdHandlers.delete(name);
-        this.bfd.delete(name);
+        this.nativeBfd.delete(name);
         this.bfdWorker?.postMessage({ type: 'stop', name } satisfies BfdCommand);
       },
     };

@@ -2,6 +2,8 @@
 // from the API) or --standalone (the same from a directory of YAML: a keepalived replacement).
 // One speaker, two configuration sources.
 import type { Command } from 'commander';
+import { setBgpBackendDefaults } from '../../app/bgp.js';
+import { DEFAULT_FRR_RUN_DIR } from '../../app/frr-backend.js';
 import { KubeConfigSource } from '../../app/kube-source.js';
 import { Speaker } from '../../app/speaker.js';
 import { FileConfigSource } from '../../files/file-source.js';
@@ -21,6 +23,8 @@ interface Options extends GossipCliOptions, LogCliOptions {
   namespace: string;
   kubeconfig?: string;
   ignoreExcludeLb?: boolean;
+  bgpBackend: string;
+  frrRunDir: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -50,6 +54,16 @@ export function registerSpeaker(program: Command, _io: CliIo, setExit: (code: nu
       'announce from Nodes labelled node.kubernetes.io/exclude-from-external-load-balancers too (as MetalLB)',
     )
     .option(
+      '--bgp-backend <backend>',
+      "who carries the BGP plan: native (Herald's own BGP and BFD) or frr (FRR daemons it supervises); the MetalLB object's spec.bgpBackend wins when set",
+      'native',
+    )
+    .option(
+      '--frr-run-dir <dir>',
+      'with the frr backend: pid files, sockets, logs and frr.conf',
+      DEFAULT_FRR_RUN_DIR,
+    )
+    .option(
       '--metrics-listen <addr:port|unix:path>',
       'serve /metrics, /healthz, /readyz and /debug/* (the live visualizer) here; repeatable',
       collect,
@@ -67,6 +81,9 @@ export function registerSpeaker(program: Command, _io: CliIo, setExit: (code: nu
     .action(async (opts: Options) => {
       if (opts.standalone && !opts.config) throw new UsageError('--standalone needs --config DIR');
       if (!opts.standalone && opts.config) throw new UsageError('--config is for --standalone');
+      if (opts.bgpBackend !== 'native' && opts.bgpBackend !== 'frr')
+        throw new UsageError('--bgp-backend must be native or frr (frr-k8s is not built yet)');
+      setBgpBackendDefaults({ backend: opts.bgpBackend, frrRunDir: opts.frrRunDir });
       let httpListen;
       try {
         httpListen = opts.metricsListen.map(parseListen);

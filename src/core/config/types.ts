@@ -102,6 +102,8 @@ export type BgpBackend = 'native' | 'frr' | 'frr-k8s' | 'frr-k8s-external';
 
 export interface OperatorSettings {
   readonly bgpBackend: BgpBackend;
+  /** True when a MetalLB object sets spec.bgpBackend (else bgpBackend is MetalLB's default). */
+  readonly bgpBackendSet: boolean;
   readonly logLevel: 'all' | 'debug' | 'info' | 'warn' | 'error' | 'none';
   readonly nodeSelector: Labels;
   readonly alwaysBlock: readonly Prefix[];

@@ -8,6 +8,7 @@ import type { OperatorSettings } from '../types.js';
 
 export const DEFAULT_OPERATOR: OperatorSettings = {
   bgpBackend: 'frr',
+  bgpBackendSet: false,
   logLevel: 'info',
   nodeSelector: {},
   alwaysBlock: [],
@@ -32,6 +33,7 @@ export function parseOperator(
     });
     settings = {
       bgpBackend: spec.bgpBackend ?? 'frr',
+      bgpBackendSet: spec.bgpBackend !== undefined,
       logLevel: spec.logLevel ?? 'info',
       nodeSelector: spec.nodeSelector ?? {},
       alwaysBlock,

@@ -1,0 +1,212 @@
+// FRR on this node as child processes: zebra, then bgpd, bfdd and staticd from /usr/lib/frr, each
+// with its pid file, vty socket and zserv socket under one run directory (no systemd, nothing
+// under /etc/frr), in the namespace the speaker runs in. Configuration goes in through FRR's own
+// frr-reload.py (frr-pythontools), which diffs the new file against the running configuration
+// and applies only the difference — sessions stay up; queries through vtysh.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FrrProcesses } from '../ports/frr.js';
+
+export const FRR_DAEMONS = ['zebra', 'bgpd', 'bfdd', 'staticd'] as const;
+export const FRR_RELOAD = '/usr/lib/frr/frr-reload.py';
+
+export interface FrrProcessOptions {
+  /** Pid files, sockets, logs and the applied frr.conf live here. */
+  readonly runDir: string;
+  readonly binDir?: string;
+  readonly daemons?: readonly string[];
+  /** How long a daemon may take to answer on its vty after start. */
+  readonly startTimeoutMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A command's stdout, or an error carrying what it printed (FRR's message). */
+function run(file: string, args: readonly string[], timeoutMs = 30_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      file,
+      args,
+      { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 256 << 20 },
+      (error, stdout, stderr) => {
+        if (!error) {
+          resolve(stdout);
+          return;
+        }
+        const said = `${stdout}\n${stderr}`.trim();
+        reject(new Error(said || error.message, { cause: error }));
+      },
+    );
+  });
+}
+
+export class FrrDaemonProcesses implements FrrProcesses {
+  private readonly children = new Map<string, ChildProcess>();
+  private stopping: Promise<void> = Promise.resolve();
+  private readonly binDir: string;
+  private readonly daemons: readonly string[];
+
+  constructor(private readonly options: FrrProcessOptions) {
+    this.binDir = options.binDir ?? '/usr/lib/frr';
+    this.daemons = options.daemons ?? FRR_DAEMONS;
+  }
+
+  async start(exited: (daemon: string, detail: string) => void): Promise<void> {
+    await this.stopping;
+    const dir = this.options.runDir;
+    mkdirSync(dir, { recursive: true });
+    // The daemons drop to the frr user, which writes its pid files and sockets here.
+    chmodSync(dir, 0o777);
+    writeFileSync(join(dir, 'empty.conf'), '');
+    // vtysh (and so frr-reload.py) reads it; without it every error starts with a complaint.
+    writeFileSync(join(dir, 'vtysh.conf'), '');
+    this.killLeftovers();
+    let reported = false;
+    for (const daemon of this.daemons) {
+      const args = [
+        '-P',
+        '0',
+        '--vty_socket',
+        dir,
+        '-z',
+        join(dir, 'zserv.api'),
+        '-i',
+        join(dir, `${daemon}.pid`),
+        '-f',
+        join(dir, 'empty.conf'),
+        '--log',
+        `file:${join(dir, `${daemon}.log`)}`,
+        ...(daemon === 'bfdd' ? ['--bfdctl', join(dir, 'bfdd.sock')] : []),
+      ];
+      const child = spawn(join(this.binDir, daemon), args, { stdio: 'ignore' });
+      this.children.set(daemon, child);
+      child.on('error', (error) => this.exit(daemon, child, `could not start: ${error.message}`));
+      child.on('exit', (code, sig) =>
+        this.exit(daemon, child, sig ? `killed by ${sig}` : `exited with code ${code ?? '?'}`),
+      );
+      this.onExit = (d, detail) => {
+        if (reported) return;
+        reported = true;
+        exited(d, detail);
+      };
+      // zebra first: the others connect to it at start.
+      await this.untilAnswers(daemon);
+    }
+  }
+
+  stop(): void {
+    const children = [...this.children.values()];
+    this.children.clear();
+    this.stopping = Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) {
+              resolve();
+              return;
+            }
+            const kill = setTimeout(() => child.kill('SIGKILL'), 2000);
+            child.once('exit', () => {
+              clearTimeout(kill);
+              resolve();
+            });
+            child.kill('SIGTERM');
+          }),
+      ),
+    ).then(() => undefined);
+  }
+
+  /** Resolves once every daemon this adapter started has exited. */
+  stopped(): Promise<void> {
+    return this.stopping;
+  }
+
+  async reload(text: string): Promise<void> {
+    const dir = this.options.runDir;
+    const file = join(dir, 'frr.conf.new');
+    writeFileSync(file, text, { mode: 0o600 });
+    try {
+      await run(FRR_RELOAD, [
+        '--reload',
+        '--stdout',
+        '--log-level',
+        'error',
+        '--vty_socket',
+        dir,
+        '--rundir',
+        dir,
+        '--confdir',
+        dir,
+        '--bindir',
+        '/usr/bin',
+        file,
+      ]);
+    } catch (error) {
+      writeFileSync(join(dir, 'frr.conf.rejected'), text, { mode: 0o600 });
+      throw new Error(frrMessage(error instanceof Error ? error.message : String(error)), { cause: error });
+    }
+    writeFileSync(join(dir, 'frr.conf'), text, { mode: 0o600 });
+  }
+
+  show(command: string): Promise<string> {
+    return run('vtysh', ['--vty_socket', this.options.runDir, '-c', command], 10_000);
+  }
+
+  private onExit: (daemon: string, detail: string) => void = () => undefined;
+
+  private exit(daemon: string, child: ChildProcess, detail: string): void {
+    if (this.children.get(daemon) !== child) return; // stopped on purpose
+    this.children.delete(daemon);
+    this.onExit(daemon, detail);
+  }
+
+  private async untilAnswers(daemon: string): Promise<void> {
+    const deadline = Date.now() + (this.options.startTimeoutMs ?? 10_000);
+    for (;;) {
+      if (!this.children.has(daemon)) throw new Error(`${daemon} exited while starting`);
+      try {
+        await run('vtysh', ['--vty_socket', this.options.runDir, '-d', daemon, '-c', 'show version'], 2000);
+        return;
+      } catch (error) {
+        if (Date.now() > deadline)
+          throw new Error(
+            `${daemon} did not answer on its vty: ${error instanceof Error ? error.message : ''}`,
+            { cause: error },
+          );
+      }
+      await sleep(50);
+    }
+  }
+
+  /** Daemons an earlier run of this speaker left behind (it was killed): by their pid files. */
+  private killLeftovers(): void {
+    for (const daemon of this.daemons) {
+      const file = join(this.options.runDir, `${daemon}.pid`);
+      if (!existsSync(file)) continue;
+      const pid = Number(readFileSync(file, 'utf8').trim());
+      if (!Number.isInteger(pid) || pid <= 0) continue;
+      try {
+        if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === daemon) process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+  }
+}
+
+/** What frr-reload.py / vtysh said, without its noise: the lines that name the problem. */
+export function frrMessage(output: string): string {
+  const lines = output
+    // eslint-disable-next-line no-control-regex -- frr-reload.py colours its log lines
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    // it quotes vtysh's output as a Python bytes literal
+    .replace(/\\n/g, '\n')
+    .split('\n')
+    .map((l) => l.trim().replace(/^b["']|["']$/g, ''))
+    .filter((l) => l !== '' && !l.includes('vtysh.conf'));
+  const located = lines.filter((l) => /^line \d+:/.test(l));
+  if (located.length > 0) return located.slice(0, 20).join('\n');
+  const useful = lines.filter((l) => /error|unknown|invalid|failed|%|line \d+/i.test(l));
+  return (useful.length > 0 ? useful : lines).slice(0, 20).join('\n');
+}
