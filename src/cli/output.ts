@@ -1,8 +1,7 @@
 // Output helpers for CLI commands: every command writes through these so tests can capture it.
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-}
+import type { TextIo } from '../ports/text-io.js';
+
+export type CliIo = TextIo;
 
 // A reader that goes away (`herald ... | head`) is not an error of ours: stop quietly.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

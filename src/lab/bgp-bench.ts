@@ -7,7 +7,7 @@
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import type { CliIo } from '../cli/output.js';
+import type { TextIo as CliIo } from '../ports/text-io.js';
 import { isLinkDown, percentile, type Datagram, type FrrEvent, type MonitorLine } from './bgp-bench-lines.js';
 import {
   captureBfd,

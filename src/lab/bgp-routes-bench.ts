@@ -9,7 +9,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { CliIo } from '../cli/output.js';
+import type { TextIo as CliIo } from '../ports/text-io.js';
 import type { BgpBenchOptions } from './bgp-bench.js';
 import {
   enableFrrDebugLog,

@@ -1,7 +1,7 @@
 // The lab subcommands' bodies (kept apart from CLI parsing).
 import { spawnSync } from 'node:child_process';
 import type { TextIo as CliIo } from '../ports/text-io.js';
-import { clientSeesAnnouncer, labDown, labNodeStatus, labUp, speakerModeOf, startSpeaker } from './lab.js';
+import { clientSeesAnnouncer, labDown, labNodeStatus, labUp, startAgent } from './lab.js';
 import { LAB_BGP, type LabBgpOptions } from './bgp-topology.js';
 import { vtysh } from './router.js';
 import { birdc, birdRoutes, labRunsBird } from './router-bird.js';
@@ -17,11 +17,15 @@ export function curlCommand(id: string, vip: string): string {
 }
 
 /**
- * Waits until the client gets HTTP answers on both VIPs (IPv4 and IPv6) from the same node three
- * times in a row — the speakers have found each other and the election has settled. Returns
+ * Waits until the client gets HTTP answers on both VIPs (IPv4 and IPv6; IPv4 only when `ipv6` is
+ * false) from the same node three times in a row — the speakers have found each other and the election has settled. Returns
  * that node.
  */
-export async function waitForService(id: string, timeoutMs: number): Promise<string | undefined> {
+export async function waitForService(
+  id: string,
+  timeoutMs: number,
+  ipv6 = true,
+): Promise<string | undefined> {
   const t = labTopology(readState(id)?.nodes ?? 1, id);
   const ask = (url: string): string => {
     const run = spawnSync('ip', ['netns', 'exec', t.client.namespace, 'curl', '-s', '-g', '-m', '1', url], {
@@ -34,7 +38,7 @@ export async function waitForService(id: string, timeoutMs: number): Promise<str
   let last = '';
   while (Date.now() < deadline) {
     const v4 = ask(`http://${t.vipv4}/`);
-    const v6 = ask(`http://[${t.vipv6}]/`);
+    const v6 = ipv6 ? ask(`http://[${t.vipv6}]/`) : v4;
     streak = v4 !== '' && v4 === v6 && v4 === last ? streak + 1 : v4 !== '' && v4 === v6 ? 1 : 0;
     last = v4;
     if (streak >= 3) return v4;
@@ -225,7 +229,7 @@ export function fault(kind: 'kill' | 'cut' | 'heal', node: string, id: string, i
     ip('-n', t.bridgeNamespace, 'link', 'set', host.bridgePort, 'up');
     const running = labNodeStatus(t, state).find((s) => s.node === node)?.speaker;
     if (!running) {
-      state.speakers[node] = startSpeaker(t, host, speakerModeOf(state));
+      state.speakers[node] = startAgent(t, host, state);
       writeState(state);
     }
   }

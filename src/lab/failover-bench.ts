@@ -1,15 +1,18 @@
 // herald lab failover-bench: fail the node serving the VIP again and again and measure, from the
-// client namespace, the time from the fault to the first HTTP answer from another node. Every
-// loop is bounded (trials, per-trial timeouts, a probe that exits on its own).
+// client namespace, the time from the fault to the first HTTP answer from another node. With
+// --compare keepalived the same trials run next against keepalived (VRRPv3, 100 ms adverts) in a
+// lab built the same way, so both figures come from one run on one machine. Every loop is bounded
+// (trials, per-trial timeouts, a probe that exits on its own).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { CliIo } from '../cli/output.js';
+import type { TextIo as CliIo } from '../ports/text-io.js';
 import { rankNodes } from '../core/election/rank.js';
 import { waitForService } from './commands.js';
 import { histogramSvg } from './histogram.js';
-import { labDown, labUp, speakerModeOf, startSpeaker } from './lab.js';
+import { keepalivedVrrpPid, KEEPALIVED_ADVERT_SECONDS } from './keepalived.js';
+import { labDown, labUp, startAgent, type LabAgent } from './lab.js';
 import { ip, readState, signal, writeState } from './system.js';
 
 export interface BenchOptions {
@@ -20,6 +23,26 @@ export interface BenchOptions {
   readonly out: string;
   /** The lab in Kubernetes mode (control plane, controller, speakers on the API). */
   readonly k8s?: boolean;
+  /** Run the same trials against this peer afterwards, in the same run. */
+  readonly compare?: 'keepalived';
+}
+
+interface TrialResult {
+  readonly trial: number;
+  readonly victim: string;
+  readonly takeover: string;
+  readonly ms: number;
+}
+
+interface RunSummary {
+  readonly agent: string;
+  readonly trials: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly macsAnsweringArpAfterwards: string[];
+  readonly results: TrialResult[];
 }
 
 /** Runs in the client namespace: a GET every 10 ms (each with a 250 ms timeout), one JSON line per answer. */
@@ -51,7 +74,67 @@ export async function failoverBench(options: BenchOptions, io: CliIo): Promise<n
     io.err('herald lab failover-bench: needs root (network namespaces)');
     return 2;
   }
-  const t = await labUp(options.nodes, options.id, (m) => io.out(`lab: ${m}`), { k8s: options.k8s === true });
+  const agents: LabAgent[] = ['herald', ...(options.compare ? [options.compare] : [])];
+  const runs: RunSummary[] = [];
+  for (const agent of agents) {
+    try {
+      runs.push(await runTrials(options, agent, io));
+    } catch (error) {
+      io.err(
+        `herald lab failover-bench (${agent}): ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return 1;
+    }
+  }
+  const [herald, ...peers] = runs;
+  if (!herald) return 1;
+  mkdirSync(options.out, { recursive: true });
+  const base = join(options.out, `failover-${options.mode}`);
+  const { results, ...heraldFigures } = herald;
+  const summary = {
+    mode: options.mode,
+    nodes: options.nodes,
+    kubernetes: options.k8s === true,
+    ...heraldFigures,
+    results,
+    ...(peers.length > 0 ? { peers } : {}),
+  };
+  writeFileSync(`${base}.json`, JSON.stringify(summary, null, 2));
+  for (const run of runs) {
+    const file = run.agent === 'herald' ? `${base}.svg` : `${base}-${run.agent}.svg`;
+    writeFileSync(
+      file,
+      histogramSvg(
+        run.results.map((r) => r.ms).sort((x, y) => x - y),
+        `${describeAgent(run.agent)} layer-2 failover, ${options.mode}, ${options.nodes} nodes, ${run.trials} trials`,
+      ),
+    );
+  }
+  for (const run of runs) {
+    io.out(
+      `failover (${describeAgent(run.agent)}, ${options.mode}, ${options.nodes} nodes, ${run.trials} trials): p50 ${run.p50} ms, p95 ${run.p95} ms, p99 ${run.p99} ms, max ${run.max} ms; MACs answering ARP afterwards: ${run.macsAnsweringArpAfterwards.length}`,
+    );
+  }
+  for (const peer of peers) {
+    const verdict = herald.p99 < peer.p99 ? 'Herald is faster' : 'Herald is NOT faster';
+    io.out(`p99: Herald ${herald.p99} ms vs ${describeAgent(peer.agent)} ${peer.p99} ms — ${verdict}`);
+  }
+  io.out(`results: ${base}.json, ${base}.svg`);
+  return runs.every((r) => r.macsAnsweringArpAfterwards.length === 1) ? 0 : 1;
+}
+
+function describeAgent(agent: string): string {
+  return agent === 'keepalived'
+    ? `keepalived VRRPv3 advert ${KEEPALIVED_ADVERT_SECONDS * 1000} ms`
+    : 'Herald';
+}
+
+/** One lab with `agent` on every node, `options.trials` faults, torn down afterwards. */
+async function runTrials(options: BenchOptions, agent: LabAgent, io: CliIo): Promise<RunSummary> {
+  const t = await labUp(options.nodes, options.id, (m) => io.out(`lab: ${m}`), {
+    k8s: agent === 'herald' && options.k8s === true,
+    agent,
+  });
   const maxMs = options.trials * 30_000 + 60_000;
   const probe = spawn(
     'ip',
@@ -68,17 +151,30 @@ export async function failoverBench(options: BenchOptions, io: CliIo): Promise<n
       // ignore
     }
   });
-  const results: { trial: number; victim: string; takeover: string; ms: number }[] = [];
+  const results: TrialResult[] = [];
   try {
-    if (!(await waitForService(options.id, 20_000))) throw new Error('the lab never served the VIP');
-    await sleep(2000);
+    // keepalived holds only the IPv4 VIP (one VRRP instance, as the benchmark's probe uses).
+    if (!(await waitForService(options.id, 20_000, agent === 'herald')))
+      throw new Error('the lab never served the VIP');
+    await settle(
+      answers,
+      t.nodes.map((n) => n.name),
+      t.vipv4,
+    );
+    await sleep(1000);
     for (let trial = 1; trial <= options.trials; trial++) {
       const victim = answers.at(-1)?.node;
       if (!victim) throw new Error('no answers from the VIP');
       const host = t.nodes.find((n) => n.name === victim);
       const state = readState(options.id);
       if (!host || !state) throw new Error(`unknown answering node "${victim}" or lost lab state`);
-      const pid = state.speakers[victim] ?? -1;
+      const agentPid = state.speakers[victim] ?? -1;
+      // keepalived: faults hit the VRRP process (see keepalived.ts); SIGTERM goes to the parent,
+      // which stops it gracefully as a service manager would.
+      const pid =
+        agent === 'keepalived' && options.mode !== 'term'
+          ? (keepalivedVrrpPid(t, host) ?? agentPid)
+          : agentPid;
       const faultAt = Date.now();
       if (options.mode === 'cut') ip('-n', t.bridgeNamespace, 'link', 'set', host.bridgePort, 'down');
       else signal(pid, options.mode === 'kill' ? 'SIGKILL' : options.mode === 'stop' ? 'SIGSTOP' : 'SIGTERM');
@@ -91,13 +187,19 @@ export async function failoverBench(options: BenchOptions, io: CliIo): Promise<n
       if (!takeover) throw new Error(`trial ${trial}: no other node answered within 15 s`);
       results.push({ trial, victim, takeover: takeover.node, ms: takeover.at - faultAt });
       io.out(
-        `trial ${trial}/${options.trials}: ${victim} ${options.mode} -> ${takeover.node} answered after ${takeover.at - faultAt} ms`,
+        `trial ${trial}/${options.trials} (${agent}): ${victim} ${options.mode} -> ${takeover.node} answered after ${takeover.at - faultAt} ms`,
       );
       // Restore the victim and let the cluster settle (it may take the VIP back: election is revertive).
       if (options.mode === 'cut') ip('-n', t.bridgeNamespace, 'link', 'set', host.bridgePort, 'up');
       else if (options.mode === 'stop') signal(pid, 'SIGCONT');
       else {
-        state.speakers[victim] = startSpeaker(t, host, speakerModeOf(state));
+        // keepalived's parent would respawn a killed VRRP child: stop both, start afresh.
+        if (agent === 'keepalived') {
+          signal(keepalivedVrrpPid(t, host) ?? -1, 'SIGKILL');
+          signal(agentPid, 'SIGKILL');
+          await sleep(100);
+        }
+        state.speakers[victim] = startAgent(t, host, state);
         writeState(state);
       }
       await settle(
@@ -106,38 +208,17 @@ export async function failoverBench(options: BenchOptions, io: CliIo): Promise<n
         t.vipv4,
       );
     }
-    const macs = arpingMacs(t.client.namespace, t.vipv4);
     const sorted = results.map((r) => r.ms).sort((a, b) => a - b);
-    const summary = {
-      mode: options.mode,
-      nodes: options.nodes,
+    return {
+      agent,
       trials: results.length,
       p50: percentile(sorted, 50),
       p95: percentile(sorted, 95),
       p99: percentile(sorted, 99),
       max: sorted.at(-1) ?? Number.NaN,
-      macsAnsweringArpAfterwards: macs,
+      macsAnsweringArpAfterwards: arpingMacs(t.client.namespace, t.vipv4),
       results,
     };
-    mkdirSync(options.out, { recursive: true });
-    const base = join(options.out, `failover-${options.mode}`);
-    writeFileSync(`${base}.json`, JSON.stringify(summary, null, 2));
-    writeFileSync(
-      `${base}.svg`,
-      histogramSvg(
-        sorted,
-        `Herald layer-2 failover, ${options.mode}, ${options.nodes} nodes, ${results.length} trials`,
-      ),
-    );
-    io.out(
-      `failover (${options.mode}, ${options.nodes} nodes, ${results.length} trials): p50 ${summary.p50} ms, p95 ${summary.p95} ms, p99 ${summary.p99} ms, max ${summary.max} ms`,
-    );
-    io.out(`MACs answering ARP for ${t.vipv4} afterwards: ${macs.length} (${macs.join(', ')})`);
-    io.out(`results: ${base}.json, ${base}.svg`);
-    return macs.length === 1 ? 0 : 1;
-  } catch (error) {
-    io.err(`herald lab failover-bench: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
   } finally {
     probe.stdin.end();
     probe.kill('SIGKILL');

@@ -8,6 +8,7 @@ import { LAB_BGP, labBgpConfigYaml, type LabBgpOptions } from './bgp-topology.js
 import { startFrrRouter } from './router.js';
 import { startBirdRouter } from './router-bird.js';
 import { labApply, labKubeconfig, startLabKubernetes } from './k8s/lab-cluster.js';
+import { startKeepalived } from './keepalived.js';
 import {
   LAB_POOL_LOCAL,
   LAB_PREFIX,
@@ -47,7 +48,11 @@ export interface LabOptions {
   readonly bgp?: LabBgpOptions;
   /** A control plane in the lab, the controller, and speakers in Kubernetes mode. */
   readonly k8s?: boolean;
+  /** What runs on each node: Herald's speaker, or keepalived (the benchmark's reference peer). */
+  readonly agent?: LabAgent;
 }
+
+export type LabAgent = 'herald' | 'keepalived';
 
 /** Where a lab's speakers read configuration: files (standalone) or the lab's apiserver. */
 export type SpeakerMode = 'standalone' | 'k8s';
@@ -63,6 +68,7 @@ export async function labUp(
   options: LabOptions = {},
 ): Promise<LabTopology> {
   const { bgp, k8s } = options;
+  const agent = options.agent ?? 'herald';
   labDown(id, () => undefined);
   const t = labTopology(nodes, id);
   const dir = stateDir(id);
@@ -79,7 +85,7 @@ export async function labUp(
     progress(`connecting ${h.name} (${h.ipv4}, ${h.mac})`);
     attach(t, h);
   }
-  const state: LabState = { id, nodes, speakers: {}, http: {} };
+  const state: LabState = { id, nodes, speakers: {}, http: {}, ...(agent === 'herald' ? {} : { agent }) };
   if (k8s) {
     // Recorded at once: a failure further on still leaves `lab down` the PIDs to stop.
     state.k8s = await startLabKubernetes(t, progress);
@@ -130,8 +136,12 @@ export async function labUp(
       [process.execPath, '-e', HTTP_SERVER, n.name],
       join(dir, 'logs', `${n.name}-http.log`),
     );
-    state.speakers[n.name] = startSpeaker(t, n, k8s ? 'k8s' : 'standalone');
-    progress(`started ${n.name}: HTTP server and speaker${k8s ? ' (Kubernetes mode, its own token)' : ''}`);
+    state.speakers[n.name] = startAgent(t, n, state);
+    progress(
+      agent === 'keepalived'
+        ? `started ${n.name}: HTTP server and keepalived (VRRPv3)`
+        : `started ${n.name}: HTTP server and speaker${k8s ? ' (Kubernetes mode, its own token)' : ''}`,
+    );
   }
   writeState(state);
   if (k8s && state.k8s) {
@@ -146,6 +156,11 @@ export async function labUp(
     await labApply(t, state.k8s.bin, documents.filter(isService).join('\n---\n'));
   }
   return t;
+}
+
+/** Starts the node's agent as the lab was built: a speaker (standalone or Kubernetes) or keepalived. */
+export function startAgent(t: LabTopology, n: LabHost, state: LabState): number {
+  return state.agent === 'keepalived' ? startKeepalived(t, n) : startSpeaker(t, n, speakerModeOf(state));
 }
 
 /** The arguments that tell a speaker where its configuration comes from. */
@@ -179,6 +194,9 @@ export function startSpeaker(t: LabTopology, n: LabHost, mode: SpeakerMode): num
       'debug',
       '--log-format',
       'json',
+      // Used when the configuration's MetalLB object says bgpBackend: frr (`lab up --backend frr`).
+      '--frr-run-dir',
+      join(dir, 'frr', n.name),
     ],
     join(dir, 'logs', `${n.name}.log`),
     ROOT,

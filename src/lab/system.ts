@@ -76,6 +76,8 @@ export interface LabState {
   router?: number[];
   /** The control plane and controller, with --k8s. */
   k8s?: LabKubeState;
+  /** keepalived instead of speakers (failover-bench --compare keepalived); `speakers` holds its PIDs. */
+  agent?: 'keepalived';
 }
 
 export function stateDir(id: string): string {

@@ -90,6 +90,7 @@ export function registerLab(program: Command, io: CliIo, setExit: (code: number)
     .option('--trials <n>', 'faults to inject', '20')
     .option('--mode <mode>', 'cut | kill | stop | term', 'cut')
     .option('--out <dir>', 'where to write results JSON and the SVG histogram', 'bench/results')
+    .option('--compare <peer>', 'then the same trials against keepalived (VRRPv3, 100 ms adverts), same run')
     .option('--k8s', 'Kubernetes mode: a control plane in the lab, herald controller, speakers on the API')
     .action(
       async (opts: {
@@ -99,9 +100,12 @@ export function registerLab(program: Command, io: CliIo, setExit: (code: number)
         mode: string;
         out: string;
         k8s?: boolean;
+        compare?: string;
       }) => {
         if (!['cut', 'kill', 'stop', 'term'].includes(opts.mode))
           throw new UsageError(`--mode must be cut, kill, stop or term`);
+        if (opts.compare !== undefined && opts.compare !== 'keepalived')
+          throw new UsageError('--compare must be keepalived');
         const { failoverBench } = await import('../../lab/failover-bench.js');
         const code = await failoverBench(
           {
@@ -111,6 +115,7 @@ export function registerLab(program: Command, io: CliIo, setExit: (code: number)
             id: opts.id,
             out: opts.out,
             k8s: opts.k8s === true,
+            ...(opts.compare === 'keepalived' ? { compare: 'keepalived' as const } : {}),
           },
           io,
         );
