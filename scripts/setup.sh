@@ -22,8 +22,9 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # deletes a Service while the apiserver is down. nftables: `herald lab chaos` drops packets
 # (partitions, one-way and random loss; this kernel has no netem qdisc).
 # keepalived: the peer `herald lab failover-bench --compare keepalived` measures Herald against.
+# frr-pythontools: frr-reload.py, with which the speaker's FRR backend applies only what changed.
 APT_PACKAGES=(build-essential python3 iproute2 iputils-ping iputils-arping ndisc6 tcpdump curl procps
-  frr bird2 chromium etcd-server etcd-client openssl nftables keepalived)
+  frr frr-pythontools bird2 chromium etcd-server etcd-client openssl nftables keepalived)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

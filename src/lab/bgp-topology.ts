@@ -14,6 +14,8 @@ export interface LabBgpOptions {
   readonly bfdIntervalMs: number;
   /** How many Services with their own BGP address (1 = just web-bgp). */
   readonly services: number;
+  /** Who carries the nodes' BGP: Herald's own speaker (default) or FRR daemons it supervises. */
+  readonly backend?: 'native' | 'frr';
 }
 
 export const LAB_BGP = {
@@ -68,8 +70,10 @@ spec:
 kind: BGPPeer
 metadata: { name: router-v6, namespace: metallb-system }
 spec:
-  myASN: ${LAB_BGP.nodeAsn}
-  localASN: ${LAB_BGP.routerAsn}
+  myASN: ${LAB_BGP.nodeAsn}${
+    // FRR 8.4 refuses `local-as` equal to the remote AS: with the FRR backend the IPv6 session is eBGP too.
+    v6ibgp(options) ? `\n  localASN: ${LAB_BGP.routerAsn}` : ''
+  }
   peerASN: ${LAB_BGP.routerAsn}
   peerAddress: ${t.router.ipv6}
   holdTime: 9s
@@ -83,6 +87,16 @@ spec:
   communities: ['${LAB_BGP.community}', '${LAB_BGP.largeCommunity}']
   localPref: ${LAB_BGP.localPref}`,
     serviceYaml('web-bgp', [LAB_BGP.vipv4, LAB_BGP.vipv6]),
+    // The operator's object chooses the backend, as on a MetalLB cluster.
+    ...(options.backend === 'frr'
+      ? [
+          `apiVersion: metallb.io/v1beta1
+kind: MetalLB
+metadata: { name: metallb, namespace: metallb-system }
+spec:
+  bgpBackend: frr`,
+        ]
+      : []),
     ...Array.from({ length: Math.max(0, options.services - 1) }, (_, i) =>
       serviceYaml(`bulk-${i}`, [bulkAddress(i)]),
     ),
@@ -103,6 +117,9 @@ spec:
   ${dual ? 'ipFamilyPolicy: RequireDualStack\n  ipFamilies: [IPv4, IPv6]' : 'ipFamilies: [IPv4]'}
   ports: [{ port: 80, protocol: TCP }]`;
 }
+
+/** The IPv6 sessions are iBGP (localASN = the router's AS), except with the FRR backend. */
+export const v6ibgp = (options: LabBgpOptions): boolean => options.backend !== 'frr';
 
 /** FRR's configuration for the lab router: a peer group per family, BFD, multipath. */
 export function frrRouterConfig(t: LabTopology, options: LabBgpOptions): string {
@@ -130,7 +147,7 @@ router bgp ${LAB_BGP.routerAsn}
  neighbor nodes4 bfd profile lab
  neighbor nodes4 timers connect 1
  neighbor nodes6 peer-group
- neighbor nodes6 remote-as ${LAB_BGP.routerAsn}
+ neighbor nodes6 remote-as ${v6ibgp(options) ? LAB_BGP.routerAsn : LAB_BGP.nodeAsn}
  neighbor nodes6 bfd profile lab
  neighbor nodes6 timers connect 1
 ${[...v4, ...v6].join('\n')}

@@ -30,15 +30,35 @@ export function registerLab(program: Command, io: CliIo, setExit: (code: number)
     )
     .option('--bfd-interval <ms>', 'with --bgp: BFD transmit/receive interval (detect multiplier 3)', '300')
     .option('--services <n>', 'with --bgp: Services with a BGP address (1 + bulk ones)', '1')
+    .option(
+      '--backend <backend>',
+      "with --bgp: the nodes' BGP backend, native (Herald's own) or frr (FRR daemons the speaker supervises)",
+      'native',
+    )
     .option('--k8s', 'Kubernetes mode: a control plane in the lab, herald controller, speakers on the API')
     .action(
-      async (opts: LabOptions & { bgp?: string; bfdInterval: string; services: string; k8s?: boolean }) => {
+      async (
+        opts: LabOptions & {
+          bgp?: string;
+          bfdInterval: string;
+          services: string;
+          backend: string;
+          k8s?: boolean;
+        },
+      ) => {
         const router: LabRouter | undefined =
           opts.bgp === 'frr' || opts.bgp === 'bird' ? opts.bgp : undefined;
         if (opts.bgp !== undefined && !router) throw new UsageError('--bgp must be frr or bird');
+        if (opts.backend !== 'native' && opts.backend !== 'frr')
+          throw new UsageError('--backend must be native or frr');
         const { up } = await load();
         const bgp = router
-          ? { router, bfdIntervalMs: Number(opts.bfdInterval), services: Number(opts.services) }
+          ? {
+              router,
+              bfdIntervalMs: Number(opts.bfdInterval),
+              services: Number(opts.services),
+              backend: opts.backend === 'frr' ? ('frr' as const) : ('native' as const),
+            }
           : undefined;
         setExit(await up(Number(opts.nodes), opts.id, io, bgp, opts.k8s === true));
       },
