@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { LabRouter } from '../../lab/bgp-topology.js';
 import { type CliIo, UsageError } from '../output.js';
+import { registerLabChaos } from './lab-chaos.js';
 
 interface LabOptions {
   id: string;
@@ -208,6 +209,7 @@ export function registerLab(program: Command, io: CliIo, setExit: (code: number)
       const { visualize } = await load();
       setExit(await visualize(opts.id, Number(opts.port), io));
     });
+  registerLabChaos(lab, io, setExit);
   lab.action(() => {
     throw new UsageError(
       'herald lab needs a subcommand: up, down, status, kill, cut, heal, kubectl, visualize, failover-bench, bgp-bench',
