@@ -14,6 +14,8 @@ interface SpeakerState {
   bgp?: {
     sessions?: { peer: string; address: string; state: string; routes: number }[];
     bfd?: Record<string, { up: boolean }>;
+    backend?: string;
+    frr?: { daemons: string; config: string; restarts: number; lastError?: string };
   };
   actors: { id: string; machine: string; state: string; since: number }[];
   transitions: { at: number; actor: string; from: string; to: string; reason: string }[];
@@ -41,6 +43,15 @@ export function formatStatus(s: SpeakerState, recent: number): string[] {
   lines.push(`  ${s.node.padEnd(16)} alive (self)`);
   for (const [node, m] of members)
     lines.push(`  ${node.padEnd(16)} ${m.state.padEnd(8)} incarnation ${m.incarnation}`);
+  const frr = s.bgp?.frr;
+  if (frr) {
+    lines.push(
+      '',
+      `bgp backend frr: daemons ${frr.daemons} (${frr.restarts} restarts), config ${frr.config}`,
+    );
+    if (frr.lastError)
+      lines.push(`  FRR refused the last config (the one before keeps running): ${frr.lastError}`);
+  }
   const sessions = s.bgp?.sessions ?? [];
   if (sessions.length > 0) {
     lines.push('', `bgp sessions (${sessions.length}):`);
