@@ -34,11 +34,16 @@ export class Dissemination {
     void this.deps.transport.broadcast(this.update('suspect', node, incarnation));
   }
 
-  /** A member machine changed state: our own verdicts are news for everyone else. */
+  /**
+   * A member machine changed state. Our suspicions are broadcast by suspectedByUs(), once per
+   * incarnation. A suspicion that timed out is news only from a member whose own probes failed:
+   * every member heard the suspicion and runs its own timer, and those timers end within the same
+   * millisecond (the same broadcasts started and shortened them), so a verdict from each of them
+   * was N broadcasts of N messages each — 38 for one death at 50 members. The probers are a few
+   * per round whatever N is, so the verdicts stay a handful.
+   */
   verdict(node: string, to: MemberState, reason: string, incarnation: number): void {
-    if (to === 'suspect' && reason === 'probeFailed')
-      void this.deps.transport.broadcast(this.update('suspect', node, incarnation));
-    if (to === 'dead' && reason === 'suspicionTimeout')
+    if (to === 'dead' && reason === 'suspicionTimeout' && this.suspicionsSent.get(node) === incarnation)
       void this.deps.transport.broadcast(this.update('dead', node, incarnation));
   }
 

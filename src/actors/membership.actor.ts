@@ -100,7 +100,7 @@ export class MembershipActor {
     await this.antiEntropy.join();
     await this.dissemination.announceSelf();
     this.schedule(this.health.scale(this.deps.timing.probeIntervalMs), () => this.probeRound());
-    this.schedule(this.deps.timing.pushPullIntervalMs, () => this.antiEntropyRound());
+    this.schedule(this.antiEntropy.intervalMs(), () => this.antiEntropyRound());
   }
 
   /** Graceful leave: tell everyone, give the message a moment, close. */
@@ -133,7 +133,7 @@ export class MembershipActor {
   }
 
   private async antiEntropyRound(): Promise<void> {
-    this.schedule(this.deps.timing.pushPullIntervalMs, () => this.antiEntropyRound());
+    this.schedule(this.antiEntropy.intervalMs(), () => this.antiEntropyRound());
     await this.antiEntropy.round();
   }
 

@@ -70,6 +70,21 @@ export const MEMBERLIST_LAN_TIMING: MembershipTiming = {
 
 export const TIMING_PROFILES = { fast: FAST_TIMING, lan: MEMBERLIST_LAN_TIMING } as const;
 
+/** Cluster size up to which the push-pull interval is not stretched (memberlist's threshold). */
+export const PUSH_PULL_SCALE_THRESHOLD = 32;
+
+/**
+ * The push-pull interval for a cluster of `members`: memberlist's rule, one more interval per
+ * doubling beyond 32 members (33 → ×2, 65 → ×3, 1,000 → ×6). A full state exchange costs
+ * O(members) bytes on both ends, so a fixed interval makes each member's traffic grow with N;
+ * stretched, it grows as N / log N, and lost updates are still repaired within seconds.
+ */
+export function pushPullIntervalMs(timing: MembershipTiming, members: number): number {
+  if (members <= PUSH_PULL_SCALE_THRESHOLD) return timing.pushPullIntervalMs;
+  const mult = Math.ceil(Math.log2(members) - Math.log2(PUSH_PULL_SCALE_THRESHOLD)) + 1;
+  return timing.pushPullIntervalMs * mult;
+}
+
 /**
  * Expected independent confirmations for a new suspicion: memberlist's rule, none in a cluster
  * too small to have them (the suspicion then lasts its minimum).
