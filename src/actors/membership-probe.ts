@@ -97,38 +97,34 @@ export class Prober {
     const suspect = member.tracker.state === 'suspect' ? { suspect: member.tracker.incarnation } : {};
     const started = clock.now();
     const report = (outcome: ProbeOutcome) => this.deps.onProbe?.(node, outcome, clock.now() - started);
-    const direct = await transport.request(
+    // The direct ack is awaited for the whole probe, helpers' time included: on TCP a lost ping or
+    // ack is not gone but retransmitted one RTO (200 ms) later, inside the indirect window. Only
+    // the first `timeout` is waited for it alone (memberlist keeps its ack handler as long).
+    const direct = transport.request(
       member.contact,
       { type: 'ping', from: self, seq: local.nextSeq(), ...suspect },
-      timeout,
+      timeout + timeout + INDIRECT_MARGIN_MS,
     );
-    if (direct?.type === 'ack') {
+    const early = await this.within(direct, timeout);
+    if (early?.type === 'ack') {
       report('direct');
-      this.succeeded(member, direct.incarnation);
+      this.succeeded(member, early.incarnation);
       return;
     }
-    const indirect = await Promise.all(
-      this.pickHelpers(node).map((helper) =>
-        transport.request(
-          helper.contact,
-          {
-            type: 'ping-req',
-            from: self,
-            seq: local.nextSeq(),
-            target: node,
-            timeoutMs: timeout,
-            ...suspect,
-          },
-          timeout + INDIRECT_MARGIN_MS,
-        ),
+    const indirect = this.pickHelpers(node).map((helper) =>
+      transport.request(
+        helper.contact,
+        { type: 'ping-req', from: self, seq: local.nextSeq(), target: node, timeoutMs: timeout, ...suspect },
+        timeout + INDIRECT_MARGIN_MS,
       ),
     );
-    const ack = indirect.find((r) => r?.type === 'ack');
-    if (ack?.type === 'ack') {
-      report('indirect');
-      this.succeeded(member, ack.incarnation);
+    const acked = await firstAck([direct, ...indirect]);
+    if (acked) {
+      report(acked.index === 0 ? 'direct' : 'indirect');
+      this.succeeded(member, acked.ack.incarnation);
       return;
     }
+    const helped = await Promise.all(indirect);
     // stop() may have run while we awaited the probes.
     if (!local.isRunning()) return;
     // Met moments ago: still connecting, or still starting up. Probe it again next round
@@ -138,10 +134,22 @@ export class Prober {
       return;
     }
     // Lifeguard: if helpers could not even answer with a nack, the problem may be ours.
-    if (!indirect.some((r) => r?.type === 'nack')) health.worsen();
+    if (!helped.some((r) => r?.type === 'nack')) health.worsen();
     report('failed');
     member.tracker.send({ type: 'member.probe.failed' });
     this.parts.dissemination.suspectedByUs(node, member.tracker.incarnation);
+  }
+
+  /** The reply if it comes within `ms` on our clock, else undefined (the request runs on). */
+  private within(reply: Promise<SwimReply | undefined>, ms: number): Promise<SwimReply | undefined> {
+    const { clock } = this.deps;
+    return new Promise((resolve) => {
+      const timer = clock.setTimeout(() => resolve(undefined), ms);
+      void reply.then((r) => {
+        clock.clearTimeout(timer);
+        resolve(r);
+      });
+    });
   }
 
   private succeeded(member: Member, incarnation: number): void {
@@ -156,4 +164,22 @@ export class Prober {
       if (n !== target && m.tracker.state === 'alive') others.push(m);
     return shuffleWith(this.parts.random)(others).slice(0, this.deps.timing.indirectChecks);
   }
+}
+
+type Ack = Extract<SwimReply, { type: 'ack' }>;
+
+/** The first ack among `replies` and its index, or undefined once every one is in without an ack. */
+function firstAck(
+  replies: Promise<SwimReply | undefined>[],
+): Promise<{ ack: Ack; index: number } | undefined> {
+  return new Promise((resolve) => {
+    let pending = replies.length;
+    if (pending === 0) resolve(undefined);
+    replies.forEach((reply, index) => {
+      void reply.then((r) => {
+        if (r?.type === 'ack') resolve({ ack: r, index });
+        else if (--pending === 0) resolve(undefined);
+      });
+    });
+  });
 }
