@@ -45,6 +45,12 @@ export function addPlan(
       builder.error(source, `BFD profile "${session.bfd.profile}" does not exist`);
       continue;
     }
+    const localAs =
+      session.localASN !== undefined && session.localASN !== session.myASN ? session.localASN : undefined;
+    if (localAs !== undefined && localAs === session.peerASN) {
+      builder.error(source, localAsRefusal(localAs));
+      continue;
+    }
     const outgoing = new Map<string, OutgoingPrefix>();
     for (const route of plan.routes.get(session.name)?.values() ?? []) {
       outgoing.set(route.prefix, {
@@ -62,8 +68,7 @@ export function addPlan(
       unnumbered: session.peerAddress === undefined,
       family: session.peerAddress === undefined ? undefined : parseIp(session.peerAddress)?.family,
       remoteAs: remoteAsOf(session),
-      localAs:
-        session.localASN !== undefined && session.localASN !== session.myASN ? session.localASN : undefined,
+      localAs,
       port: session.peerPort === DEFAULT_BGP_PORT ? undefined : session.peerPort,
       sourceAddress: session.sourceAddress,
       password,
@@ -80,6 +85,18 @@ export function addPlan(
       incoming: { all: false, prefixes: [] },
     });
   }
+}
+
+/**
+ * FRR 8.4 refuses `neighbor X local-as N` when N is the neighbour's remote AS ("AS specified for
+ * local as is the same as the remote as and this is not allowed."), so an iBGP session made with
+ * localASN = peerASN cannot be carried: refused here, naming the field, not by frr-reload.py.
+ */
+export function localAsRefusal(localAsn: number): string {
+  return (
+    `localASN ${localAsn} equals peerASN: FRR refuses local-as equal to the remote AS, so the FRR ` +
+    "backend cannot carry this session (for iBGP set myASN to the peer's AS, or use the native backend)"
+  );
 }
 
 export function bfdProfileOf(p: BfdProfile, source: string): FrrBfdProfile {

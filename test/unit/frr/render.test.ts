@@ -331,3 +331,24 @@ describe('FRR rendering: what the plan advertises', () => {
     ]);
   });
 });
+
+describe('FRR rendering: what FRR itself refuses', () => {
+  it('localASN equal to peerASN refuses the file, naming the BGPPeer and the field', () => {
+    const found = errors([
+      bgpPeer('made-ibgp', { peerAddress: '10.0.0.1', localASN: 64513 }),
+      bgpPeer('fine', { peerAddress: '10.0.0.2', localASN: 64600 }),
+    ]);
+    assert.deepEqual(found, [
+      'BGPPeer metallb-system/made-ibgp: localASN 64513 equals peerASN: FRR refuses local-as equal to the ' +
+        "remote AS, so the FRR backend cannot carry this session (for iBGP set myASN to the peer's AS, or use the native backend)",
+    ]);
+  });
+
+  it('localASN equal to myASN (no local-as written) or to another peer AS is rendered', () => {
+    const t = text([
+      bgpPeer('same-as-mine', { peerAddress: '10.0.0.1', localASN: 64512 }),
+      bgpPeer('other', { peerAddress: '10.0.0.2', localASN: 64600 }),
+    ]);
+    assert.deepEqual(lines(t, /local-as/), [' neighbor 10.0.0.2 local-as 64600 no-prepend replace-as']);
+  });
+});
