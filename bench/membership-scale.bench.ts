@@ -7,7 +7,8 @@
 // simulated seconds, default 10), SCALE_PROFILE (fast | lan), SCALE_LATENCY_MS (0.3),
 // SCALE_JITTER_MS (0.4), SCALE_SEEDS (seeds per member, default 3), SCALE_LOSS_MODEL (tcp: a lost
 // packet is retransmitted after TCP's RTO, as on Herald's libp2p transport; drop: it is gone, as
-// memberlist's UDP).
+// memberlist's UDP), SCALE_STEADY_ONLY=1 (formation and the steady window only: for comparing
+// revisions whose loss windows take too long to simulate).
 import { createMemberTracker } from '../src/actors/member-tracker.js';
 import { MembershipActor, type MemberChange } from '../src/actors/membership.actor.js';
 import { TIMING_PROFILES } from '../src/core/membership/timing.js';
@@ -20,6 +21,7 @@ const TIMING = TIMING_PROFILES[PROFILE];
 const LATENCY_MS = Number(process.env.SCALE_LATENCY_MS ?? 0.3);
 const JITTER_MS = Number(process.env.SCALE_JITTER_MS ?? 0.4);
 const SEEDS = Number(process.env.SCALE_SEEDS ?? 3);
+const STEADY_ONLY = process.env.SCALE_STEADY_ONLY === '1';
 const LOSS_MODEL = process.env.SCALE_LOSS_MODEL === 'drop' ? 'drop' : 'tcp';
 
 /** A deterministic random source (mulberry32). */
@@ -124,7 +126,7 @@ async function scenario(n: number): Promise<Row> {
   falseSuspicions['0%'] = steady.suspicions;
   falseDeaths['0%'] = steady.deaths;
 
-  for (const loss of [0.01, 0.05]) {
+  for (const loss of STEADY_ONLY ? [] : [0.01, 0.05]) {
     network.link.loss = loss;
     mark = changes.length;
     await clock.run(WINDOW_MS);
@@ -137,6 +139,7 @@ async function scenario(n: number): Promise<Row> {
 
   /** Time from the fault until the first, and every, live member marks `victim` dead. */
   const detect = async (victim: string, fault: () => void) => {
+    if (victim === '') return { first: undefined, all: undefined };
     live.delete(victim);
     const at = clock.now();
     const from = changes.length;
@@ -151,22 +154,25 @@ async function scenario(n: number): Promise<Row> {
     };
   };
   network.resetTraffic();
-  const [cutVictim = '', killVictim = ''] = names.slice(-2).reverse();
+  const [cutVictim = '', killVictim = ''] = STEADY_ONLY ? [] : names.slice(-2).reverse();
   const cut = await detect(cutVictim, () => network.cutCable(cutVictim));
   const cutBroadcasts = [...network.broadcasts].map(([k, v]) => `${k} ${v}`).join(', ');
   const kill = await detect(killVictim, () => network.kill(killVictim));
 
   // Partition into halves until each side holds the other dead, then heal.
-  const rest = [...live];
-  const [left, right] = [rest.slice(0, rest.length >> 1), rest.slice(rest.length >> 1)];
-  network.partition([left, right]);
-  await clock.runUntilTrue(
-    () => left.every((o) => seesAll(o, 'dead', right)) && right.every((o) => seesAll(o, 'dead', left)),
-    60_000,
-    50,
-  );
-  network.heal();
-  const healMs = await clock.runUntilTrue(converged, 120_000, 10);
+  const partitionHeal = async (): Promise<number | undefined> => {
+    const rest = [...live];
+    const [left, right] = [rest.slice(0, rest.length >> 1), rest.slice(rest.length >> 1)];
+    network.partition([left, right]);
+    await clock.runUntilTrue(
+      () => left.every((o) => seesAll(o, 'dead', right)) && right.every((o) => seesAll(o, 'dead', left)),
+      60_000,
+      50,
+    );
+    network.heal();
+    return clock.runUntilTrue(converged, 120_000, 10);
+  };
+  const healMs = STEADY_ONLY ? undefined : await partitionHeal();
 
   for (const a of actors.values()) void a.stop();
   await clock.run(TIMING.leaveFlushMs + 10);

@@ -101,6 +101,7 @@ export class MembershipActor {
     await this.dissemination.announceSelf();
     this.schedule(this.health.scale(this.deps.timing.probeIntervalMs), () => this.probeRound());
     this.schedule(this.antiEntropy.intervalMs(), () => this.antiEntropyRound());
+    this.schedule(this.deps.timing.pushPullIntervalMs, () => this.reconnectRound());
   }
 
   /** Graceful leave: tell everyone, give the message a moment, close. */
@@ -135,6 +136,11 @@ export class MembershipActor {
   private async antiEntropyRound(): Promise<void> {
     this.schedule(this.antiEntropy.intervalMs(), () => this.antiEntropyRound());
     await this.antiEntropy.round();
+  }
+
+  private async reconnectRound(): Promise<void> {
+    this.schedule(this.deps.timing.pushPullIntervalMs, () => this.reconnectRound());
+    await this.antiEntropy.reconnect();
   }
 
   private async answer(request: SwimRequest, contact: MemberContact): Promise<SwimReply> {
