@@ -46,9 +46,10 @@ export class FrrSupervisor {
     const { processes } = deps;
     const machine = frrDaemonsMachine.provide({
       actors: {
-        startDaemons: fromPromise<undefined>(async () => {
-          await processes.start((daemon, detail) =>
-            this.actor.send({ type: 'frr.daemon.exited', daemon, detail }),
+        startDaemons: fromPromise<undefined, { daemons: readonly string[] }>(async ({ input }) => {
+          await processes.start(
+            (daemon, detail) => this.actor.send({ type: 'frr.daemon.exited', daemon, detail }),
+            input.daemons,
           );
           return undefined;
         }),
@@ -64,7 +65,7 @@ export class FrrSupervisor {
           },
         ),
       },
-      actions: { stopDaemons: () => processes.stop() },
+      actions: { stopDaemons: (_, params) => processes.stop(params.daemons) },
     });
     this.actor = createActor(machine, {
       id: deps.id ?? 'frr',

@@ -52,18 +52,19 @@ export class FrrDaemonProcesses implements FrrProcesses {
     this.daemons = options.daemons ?? FRR_DAEMONS;
   }
 
-  async start(exited: (daemon: string, detail: string) => void): Promise<void> {
+  async start(exited: (daemon: string, detail: string) => void, only?: readonly string[]): Promise<void> {
     await this.stopping;
     const dir = this.options.runDir;
+    const daemons = only ? this.daemons.filter((d) => only.includes(d)) : this.daemons;
     mkdirSync(dir, { recursive: true });
     // The daemons drop to the frr user, which writes its pid files and sockets here.
     chmodSync(dir, 0o777);
     writeFileSync(join(dir, 'empty.conf'), '');
     // vtysh (and so frr-reload.py) reads it; without it every error starts with a complaint.
     writeFileSync(join(dir, 'vtysh.conf'), '');
-    this.killLeftovers();
-    let reported = false;
-    for (const daemon of this.daemons) {
+    this.killLeftovers(daemons);
+    this.onExit = exited;
+    for (const daemon of daemons) {
       const args = [
         '-P',
         '0',
@@ -85,19 +86,18 @@ export class FrrDaemonProcesses implements FrrProcesses {
       child.on('exit', (code, sig) =>
         this.exit(daemon, child, sig ? `killed by ${sig}` : `exited with code ${code ?? '?'}`),
       );
-      this.onExit = (d, detail) => {
-        if (reported) return;
-        reported = true;
-        exited(d, detail);
-      };
       // zebra first: the others connect to it at start.
       await this.untilAnswers(daemon);
     }
   }
 
-  stop(): void {
-    const children = [...this.children.values()];
-    this.children.clear();
+  stop(only?: readonly string[]): void {
+    const names = [...this.children.keys()].filter((d) => !only || only.includes(d));
+    const children = names.flatMap((d) => {
+      const child = this.children.get(d);
+      this.children.delete(d);
+      return child ? [child] : [];
+    });
     this.stopping = Promise.all(
       children.map(
         (child) =>
@@ -180,8 +180,8 @@ export class FrrDaemonProcesses implements FrrProcesses {
   }
 
   /** Daemons an earlier run of this speaker left behind (it was killed): by their pid files. */
-  private killLeftovers(): void {
-    for (const daemon of this.daemons) {
+  private killLeftovers(daemons: readonly string[]): void {
+    for (const daemon of daemons) {
       const file = join(this.options.runDir, `${daemon}.pid`);
       if (!existsSync(file)) continue;
       const pid = Number(readFileSync(file, 'utf8').trim());

@@ -9,6 +9,10 @@
 //                                   ▲                                         │
 //                                   └──────── set (new text) ◀── rejected ◀───┘ FRR refused it
 //
+// Only the daemons that died are restarted (`down`), as watchfrr does: the others keep their
+// sessions and routes, and the reload after the restart puts back only what the new daemon lacks
+// (frr-reload.py diffs against what runs). zebra is the exception: the others hold state learned
+// from it (interfaces, routes), so its exit restarts all four; so does a start that failed.
 // A text equal to the one FRR runs is not applied again (`skipped` counts it); a text FRR refused
 // is not retried until it changes. After a daemon restart the daemons run nothing, so the last
 // good text is applied again. A refused text leaves the last good one running (the actor's apply
@@ -33,6 +37,8 @@ export interface FrrDaemonsInput {
 export interface FrrDaemonsContext extends FrrDaemonsInput {
   readonly attempt: number;
   readonly restarts: number;
+  /** The daemons the next start starts: all at first, then the ones that exited since. */
+  readonly down: readonly string[];
   /** Why the last transition happened. */
   readonly reason: string;
   /** The last daemon exit or start failure. */
@@ -73,6 +79,25 @@ export const frrRestartDelay = (
 const nextText = (c: FrrDaemonsContext): string | undefined =>
   c.desired !== undefined && c.desired !== c.rejected ? c.desired : c.lastGood;
 
+/** The daemons to restart after `daemon` exited, in start order; zebra's exit restarts all. */
+export function downAfterExit(
+  c: Pick<FrrDaemonsContext, 'daemons' | 'down'>,
+  daemon: string,
+): readonly string[] {
+  if (daemon === c.daemons[0] || !c.daemons.includes(daemon)) return c.daemons;
+  const down = new Set([...c.down, daemon]);
+  return c.daemons.filter((d) => down.has(d));
+}
+
+const stopDown = {
+  type: 'stopDaemons',
+  params: ({ context }: { context: FrrDaemonsContext }) => ({ daemons: context.down }),
+} as const;
+const stopAll = {
+  type: 'stopDaemons',
+  params: ({ context }: { context: FrrDaemonsContext }) => ({ daemons: context.daemons }),
+} as const;
+
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 const because = (reason: string) => ({ type: 'because', params: { reason } }) as const;
@@ -94,16 +119,16 @@ export const frrDaemonsMachine = setup({
     input: {} as FrrDaemonsInput,
   },
   actors: {
-    /** Starts every daemon; resolves once each answers on its vty. */
-    startDaemons: fromPromise<undefined>(() => Promise.resolve(undefined)),
+    /** Starts `daemons` (the down ones, in start order); resolves once each answers on its vty. */
+    startDaemons: fromPromise<undefined, { daemons: readonly string[] }>(() => Promise.resolve(undefined)),
     /** Applies `text` (FRR's reload); rejects with FRR's message, the last good text restored. */
     applyConfig: fromPromise<undefined, { text: string; lastGood: string | undefined }>(() =>
       Promise.resolve(undefined),
     ),
   },
   actions: {
-    /** Stops whatever daemons still run. No-op here. */
-    stopDaemons: () => undefined,
+    /** Stops `daemons` if they still run (the ones about to be restarted, or all). No-op here. */
+    stopDaemons: (_, _params: { daemons: readonly string[] }) => undefined,
     because: assign((_, params: { reason: string }) => ({ reason: params.reason })),
     failedAttempt: assign(({ context }, params: { detail: string }) => ({
       attempt: context.attempt + 1,
@@ -111,6 +136,12 @@ export const frrDaemonsMachine = setup({
       lastExit: params.detail,
       applied: undefined,
     })),
+    /** A daemon exited: it is restarted next (with every daemon when it is zebra, the first). */
+    markDown: assign(({ context, event }) =>
+      event.type === 'frr.daemon.exited' ? { down: downAfterExit(context, event.daemon) } : {},
+    ),
+    allDown: assign(({ context }) => ({ down: context.daemons })),
+    allUp: assign({ down: [] as readonly string[] }),
     resetAttempts: assign({ attempt: 0 }),
     setDesired: assign(({ event }) => (event.type === 'frr.config.set' ? { desired: event.text } : {})),
     skip: assign(({ context }) => ({ skipped: context.skipped + 1 })),
@@ -160,6 +191,7 @@ export const frrDaemonsMachine = setup({
     ...input,
     attempt: 0,
     restarts: 0,
+    down: input.daemons,
     reason: 'created',
     lastExit: undefined,
     desired: undefined,
@@ -183,14 +215,16 @@ export const frrDaemonsMachine = setup({
             starting: {
               invoke: {
                 src: 'startDaemons',
+                input: ({ context }) => ({ daemons: context.down }),
                 onDone: {
                   target: 'running',
-                  actions: [because('daemonsUp'), raise({ type: 'frr.daemons.up' })],
+                  actions: [because('daemonsUp'), 'allUp', raise({ type: 'frr.daemons.up' })],
                 },
                 onError: {
                   target: 'restarting',
                   actions: [
                     because('startFailed'),
+                    'allDown',
                     { type: 'failedAttempt', params: ({ event }) => ({ detail: errorText(event.error) }) },
                   ],
                 },
@@ -200,6 +234,7 @@ export const frrDaemonsMachine = setup({
                   target: 'restarting',
                   actions: [
                     because('startFailed'),
+                    'markDown',
                     {
                       type: 'failedAttempt',
                       params: ({ event }) => ({ detail: `${event.daemon}: ${event.detail}` }),
@@ -214,6 +249,7 @@ export const frrDaemonsMachine = setup({
                   target: 'restarting',
                   actions: [
                     because('daemonExited'),
+                    'markDown',
                     {
                       type: 'failedAttempt',
                       params: ({ event }) => ({ detail: `${event.daemon}: ${event.detail}` }),
@@ -224,11 +260,13 @@ export const frrDaemonsMachine = setup({
               after: { stable: { actions: 'resetAttempts' } },
             },
             restarting: {
-              entry: ['stopDaemons', raise({ type: 'frr.daemons.down' })],
+              entry: [stopDown, raise({ type: 'frr.daemons.down' })],
+              // Another one gone while waiting: restarted with the first.
+              on: { 'frr.daemon.exited': { actions: 'markDown' } },
               always: { guard: 'tooManyAttempts', target: 'failed', actions: because('gaveUp') },
               after: { restartBackoff: { target: 'starting', actions: because('restarting') } },
             },
-            failed: { entry: 'stopDaemons' },
+            failed: { entry: stopAll },
           },
         },
         config: {
@@ -276,6 +314,6 @@ export const frrDaemonsMachine = setup({
         },
       },
     },
-    stopped: { entry: 'stopDaemons', type: 'final' },
+    stopped: { entry: stopAll, type: 'final' },
   },
 });

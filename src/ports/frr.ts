@@ -3,12 +3,13 @@
 
 export interface FrrProcesses {
   /**
-   * Starts every daemon (what an earlier run left is stopped first); resolves once each answers
-   * on its vty. A daemon exiting later is reported once to `exited` (until the next start).
+   * Starts `daemons` (default: every one; what an earlier run left of them is stopped first);
+   * resolves once each answers on its vty. Every daemon exiting later is reported to `exited`,
+   * once per start of it.
    */
-  start(exited: (daemon: string, detail: string) => void): Promise<void>;
-  /** Stops every daemon this adapter started. */
-  stop(): void;
+  start(exited: (daemon: string, detail: string) => void, daemons?: readonly string[]): Promise<void>;
+  /** Stops `daemons` (default: every daemon this adapter started). */
+  stop(daemons?: readonly string[]): void;
   /** Makes FRR run `text`: only the difference to what runs is applied. Rejects with FRR's message. */
   reload(text: string): Promise<void>;
   /** The output of one vtysh command (`show ... json`). */

@@ -1,12 +1,14 @@
 // FRR supervision machine on a SimulatedClock, its effects supplied through machine.provide():
 // restart with doubling backoff and give up after too many attempts in a row; config changes
 // debounced, identical texts not reloaded, a refused text kept visible with FRR's message while
-// the last good one runs, and the last good text applied again after a daemon restart.
+// the last good one runs, and the last good text applied again after a daemon restart; only the
+// daemons that died are restarted, except zebra (all four).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createActor, fromPromise, SimulatedClock } from 'xstate';
 import {
   frrDaemonsMachine,
+  downAfterExit,
   frrRestartDelay,
   type FrrDaemonsInput,
 } from '../../../src/machines/frr-daemons.machine.js';
@@ -25,17 +27,19 @@ interface Pending {
   reject(error: Error): void;
 }
 
+const ALL = ['zebra', 'bgpd', 'bfdd', 'staticd'];
+
 function run() {
   const clock = new SimulatedClock();
-  const starts: Pending[] = [];
+  const starts: (Pending & { daemons: readonly string[] })[] = [];
   const applies: (Pending & { text: string; lastGood: string | undefined })[] = [];
-  let stops = 0;
+  const stopped: (readonly string[])[] = [];
   const machine = frrDaemonsMachine.provide({
     actors: {
-      startDaemons: fromPromise<undefined>(
-        () =>
+      startDaemons: fromPromise<undefined, { daemons: readonly string[] }>(
+        ({ input }) =>
           new Promise<undefined>((resolve, reject) =>
-            starts.push({ resolve: () => resolve(undefined), reject }),
+            starts.push({ daemons: input.daemons, resolve: () => resolve(undefined), reject }),
           ),
       ),
       applyConfig: fromPromise<undefined, { text: string; lastGood: string | undefined }>(
@@ -46,8 +50,8 @@ function run() {
       ),
     },
     actions: {
-      stopDaemons: () => {
-        stops++;
+      stopDaemons: (_, params) => {
+        stopped.push(params.daemons);
       },
     },
   });
@@ -61,7 +65,8 @@ function run() {
     clock,
     starts,
     applies,
-    stops: () => stops,
+    stops: () => stopped.length,
+    stopped,
     actor,
     daemons,
     config,
@@ -184,15 +189,56 @@ describe('frrDaemons machine', () => {
     assert.equal(m.daemons(), 'restarting');
     assert.equal(m.config(), 'waiting');
     assert.equal(m.context().lastExit, 'bgpd: killed by SIGKILL');
-    assert.equal(m.stops(), 1, 'what is left of FRR is stopped first');
+    assert.deepEqual(m.stopped, [['bgpd']], 'what is left of bgpd is stopped first, nothing else');
     m.clock.increment(99);
     assert.equal(m.starts.length, 1);
     m.clock.increment(1);
     assert.equal(m.starts.length, 2, 'restarted after 100 ms');
-    m.starts[1]?.resolve();
+    assert.deepEqual(m.starts[0]?.daemons, ALL);
+    assert.deepEqual(m.starts[1]?.daemons, ['bgpd'], 'only the dead daemon is started');
+    m.starts[1].resolve();
     await settle();
     assert.equal(m.config(), 'applying');
     assert.equal(m.applies[1]?.text, 'A', 'the daemons run nothing: the same text is applied again');
+  });
+
+  it('zebra exiting restarts all four; daemons dying while waiting are restarted together', async () => {
+    const m = run();
+    m.starts[0]?.resolve();
+    await settle();
+    m.actor.send({ type: 'frr.daemon.exited', daemon: 'bfdd', detail: 'killed by SIGKILL' });
+    m.actor.send({ type: 'frr.daemon.exited', daemon: 'bgpd', detail: 'killed by SIGKILL' });
+    m.clock.increment(100);
+    assert.deepEqual(m.starts[1]?.daemons, ['bgpd', 'bfdd'], 'both, in start order');
+    m.starts[1].resolve();
+    await settle();
+    assert.deepEqual(m.context().down, []);
+    m.actor.send({ type: 'frr.daemon.exited', daemon: 'zebra', detail: 'exited with code 1' });
+    assert.deepEqual(m.stopped.at(-1), ALL, 'zebra gone: the others hold its state, all stopped');
+    m.clock.increment(200);
+    assert.deepEqual(m.starts[2]?.daemons, ALL);
+  });
+
+  it('a start that fails restarts every daemon', async () => {
+    const m = run();
+    m.starts[0]?.resolve();
+    await settle();
+    m.actor.send({ type: 'frr.daemon.exited', daemon: 'staticd', detail: 'killed by SIGKILL' });
+    m.clock.increment(100);
+    assert.deepEqual(m.starts[1]?.daemons, ['staticd']);
+    m.starts[1].reject(new Error('staticd did not answer on its vty'));
+    await settle();
+    assert.equal(m.daemons(), 'restarting');
+    m.clock.increment(200);
+    assert.deepEqual(m.starts[2]?.daemons, ALL);
+  });
+
+  it('downAfterExit: the dead daemon joins the others down, in start order; zebra or unknown → all', () => {
+    const c = { daemons: ALL, down: ['bfdd'] };
+    assert.deepEqual(downAfterExit(c, 'bgpd'), ['bgpd', 'bfdd']);
+    assert.deepEqual(downAfterExit(c, 'zebra'), ALL);
+    assert.deepEqual(downAfterExit(c, 'ospfd'), ALL);
+    assert.deepEqual(downAfterExit({ daemons: ALL, down: [] }, 'staticd'), ['staticd']);
   });
 
   it('gives up after too many restarts in a row; running stably resets the count', async () => {
