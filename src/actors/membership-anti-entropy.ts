@@ -1,16 +1,20 @@
-// Anti-entropy: full state exchange (push-pull). At start-up with every seed (the join); then
+// Anti-entropy: full state exchange (push-pull). At start-up with a few seeds (the join); then
 // every push-pull interval (stretched with the cluster's size, core/membership/timing.ts) with one
 // random live member, which repairs lost updates, and with one seed that is not a live member in
 // our view. A seed we hold alive adds nothing the random exchange does not: skipping it keeps the
 // seeds from being every member's partner at once (at 200 members the seeds sent 1.3 MiB/s each).
 // Partitions re-merge through reconnect(): at the base interval, with members held dead (a member
 // that hears it is considered dead refutes).
+import { shuffleWith } from '../core/membership/targets.js';
 import { pushPullIntervalMs } from '../core/membership/timing.js';
 import type { MemberDigest, SwimReply, SwimRequest } from '../core/membership/wire.js';
 import type { MemberContact } from '../ports/membership-transport.js';
 import type { Dissemination } from './membership-dissemination.js';
 import type { MemberTable } from './membership-members.js';
 import type { LocalMember, MembershipDeps } from './membership-types.js';
+
+/** Seeds a join exchanges state with before it tries the others. */
+export const JOIN_SEEDS = 3;
 
 export class AntiEntropy {
   /** The member that answered at each seed address (learned from its push-pull reply). */
@@ -25,19 +29,24 @@ export class AntiEntropy {
   ) {}
 
   /**
-   * Exchanges state with every seed, each given up to `joinTimeoutMs`: a fresh process's first
-   * connections take longer than a probe, and giving up early would leave this speaker alone
-   * until the next round.
+   * Exchanges state with up to JOIN_SEEDS random seeds, each given up to `joinTimeoutMs` (a fresh
+   * process's first connections take longer than a probe); only if none of them answers, with all
+   * the others. One answer from a formed cluster brings every member: on Kubernetes the seeds are
+   * every Node, and a join with all of them was one full state exchange per node — about 300 MB
+   * for one starting speaker at 1,000 nodes.
    */
   async join(): Promise<void> {
-    await Promise.all(this.deps.seeds.map((seed) => this.pushPullSeed(seed, this.deps.timing.joinTimeoutMs)));
+    const seeds = shuffleWith(this.random)([...this.deps.seeds]);
+    const first = await Promise.all(seeds.slice(0, JOIN_SEEDS).map((seed) => this.joinThrough(seed)));
+    if (first.some(Boolean)) return;
+    await Promise.all(seeds.slice(JOIN_SEEDS).map((seed) => this.joinThrough(seed)));
   }
 
   /** Push-pull with one random live member and one seed: repairs lost updates, heals partitions. */
   async round(): Promise<void> {
     const live = [...this.members.all()].filter((m) => m.tracker.state === 'alive');
     const peer = live[Math.floor(this.random() * live.length)];
-    const seeds = this.deps.seeds.filter((s) => !this.isLiveMember(this.seedNodes.get(s)));
+    const seeds = this.seedsToRetry();
     const seed = seeds[Math.floor(this.random() * seeds.length)];
     const timeout = this.deps.timing.probeTimeoutMs * 4;
     const tasks: Promise<void>[] = [];
@@ -48,7 +57,7 @@ export class AntiEntropy {
           .then((reply) => this.pulled(reply)),
       );
     }
-    if (seed !== undefined) tasks.push(this.pushPullSeed(seed, timeout));
+    if (seed !== undefined) tasks.push(this.pushPullSeed(seed, timeout).then(() => undefined));
     await Promise.all(tasks);
   }
 
@@ -83,10 +92,27 @@ export class AntiEntropy {
     return { type: 'push-pull', from: this.deps.self, members: this.digest() };
   }
 
-  private async pushPullSeed(seed: string, timeoutMs: number): Promise<void> {
+  private async pushPullSeed(seed: string, timeoutMs: number): Promise<boolean> {
     const reply = await this.deps.transport.requestSeed(seed, this.request(), timeoutMs);
     if (reply) this.seedNodes.set(seed, reply.from);
     this.pulled(reply);
+    return reply !== undefined;
+  }
+
+  private joinThrough(seed: string): Promise<boolean> {
+    return this.pushPullSeed(seed, this.deps.timing.joinTimeoutMs);
+  }
+
+  /**
+   * Seeds worth a state exchange this round: those whose member we hold dead or gone, and, while
+   * no seed we know is alive (never joined), those never heard from.
+   */
+  private seedsToRetry(): string[] {
+    const anyLive = this.deps.seeds.some((s) => this.isLiveMember(this.seedNodes.get(s)));
+    return this.deps.seeds.filter((s) => {
+      const node = this.seedNodes.get(s);
+      return node === undefined ? !anyLive : !this.isLiveMember(node);
+    });
   }
 
   private isLiveMember(node: string | undefined): boolean {
