@@ -4,15 +4,12 @@
 import type { Command } from 'commander';
 import { setBgpBackendDefaults } from '../../app/bgp.js';
 import { DEFAULT_FRR_RUN_DIR } from '../../app/frr-backend.js';
-import { KubeConfigSource } from '../../app/kube-source.js';
 import { Speaker } from '../../app/speaker.js';
 import { FileConfigSource } from '../../files/file-source.js';
-import { KubeRest } from '../../k8s/rest.js';
 import { StateBoard } from '../../observe/state-board.js';
 import { DEFAULT_NAMESPACE } from '../../core/config/parse.js';
 import { parseListen } from '../../observe/debug-server.js';
 import { addGossipOptions, gossipSettings, stopSignal, type GossipCliOptions } from '../gossip-options.js';
-import { kubeConfigFor } from '../kube-options.js';
 import { addLogOptions, eventLogFrom, type LogCliOptions } from '../log-options.js';
 import { type CliIo, EXIT, UsageError } from '../output.js';
 
@@ -106,6 +103,13 @@ export function registerSpeaker(program: Command, _io: CliIo, setExit: (code: nu
           board,
         });
       } else {
+        // Loaded only here: @kubernetes/client-node costs ~60 MiB of memory, which a standalone
+        // speaker has no use for.
+        const [{ KubeConfigSource }, { KubeRest }, { kubeConfigFor }] = await Promise.all([
+          import('../../app/kube-source.js'),
+          import('../../k8s/rest.js'),
+          import('../kube-options.js'),
+        ]);
         const kubeConfig = kubeConfigFor(opts.kubeconfig);
         const rest = new KubeRest(kubeConfig);
         const source = new KubeConfigSource({
