@@ -3,6 +3,7 @@
 // election (core/plan) and feeds the results to the machines; their announce/withdraw actions
 // maintain the desired announcements, which the layer-2 announcer converges to.
 import { createActor, type Actor, type InspectionEvent } from 'xstate';
+import type { L2Reason } from '../core/election/layer2.js';
 import { planLayer2 } from '../core/plan/layer2.js';
 import type { ClusterView } from '../core/plan/view.js';
 import { serviceKey } from '../core/service/model.js';
@@ -25,9 +26,14 @@ export interface LeadershipDeps {
 
 type LeadershipActorRef = Actor<typeof leadershipMachine>;
 
+/** Election reasons of nodes that announce a service, or would if they ranked first. */
+const ATTRACTING: ReadonlySet<L2Reason> = new Set(['announcing', 'notOwner']);
+
 export class LeadershipActor {
   private readonly machines = new Map<string, LeadershipActorRef>();
   private readonly desired = new Map<string, Layer2Announcement>();
+  /** Per service: the nodes that could announce it (and so draw clients to it) if alive. */
+  private readonly candidates = new Map<string, ReadonlySet<string>>();
   private view: ClusterView | undefined;
   private stopped = false;
 
@@ -47,6 +53,19 @@ export class LeadershipActor {
   /** Services this node announces now. */
   announcements(): ReadonlyMap<string, Layer2Announcement> {
     return this.desired;
+  }
+
+  /**
+   * Addresses this node announces that `member` could have drawn clients to: those of services
+   * it is a candidate for (it won or lost the ranking; when it is not alive, as it was last seen
+   * alive, or as a candidate when this node never saw it alive). When such a member
+   * dies or returns, their leaders re-announce, so no client keeps a neighbour entry on it.
+   */
+  attractableBy(member: string): Set<string> {
+    const ips = new Set<string>();
+    for (const [service, announcement] of this.desired)
+      if (this.candidates.get(service)?.has(member)) for (const ip of announcement.ips) ips.add(ip);
+    return ips;
   }
 
   /** Leadership state of every service, for status pages and tests. */
@@ -75,6 +94,21 @@ export class LeadershipActor {
       if (plan.idle === 'noMatchingL2Advertisement') continue;
       const key = serviceKey(plan.service);
       seen.add(key);
+      // A member not alive now keeps what it was (a candidate then may still hold clients);
+      // at a service's first plan it counts as one.
+      const before = this.candidates.get(key);
+      this.candidates.set(
+        key,
+        new Set(
+          [...plan.election.reasons]
+            .filter(
+              ([node, reason]) =>
+                ATTRACTING.has(reason) ||
+                (reason === 'memberNotAlive' && (before === undefined || before.has(node))),
+            )
+            .map(([node]) => node),
+        ),
+      );
       const actor = this.machineFor(key, plan.ips);
       actor.send({ type: 'service.updated', ips: plan.ips });
       actor.send({ type: 'config.loaded' });
@@ -90,6 +124,7 @@ export class LeadershipActor {
       actor.send({ type: 'service.deleted' });
       actor.stop();
       this.machines.delete(key);
+      this.candidates.delete(key);
     }
     this.flush();
   }

@@ -125,23 +125,26 @@ export class Layer2Responder implements Layer2Announcer {
   }
 
   /**
-   * Announces every owned address again (a round now, repeats for 5 s). Used when a member
-   * comes back after a partition: clients may have followed another node's announcements while
-   * this one stayed leader on its side, and no takeover would otherwise correct them.
+   * Announces owned addresses again (a round now, repeats for 5 s): all of them, or those in
+   * `only`. Used when a member dies or comes back: clients may hold a neighbour entry for the
+   * address pointing at that member (it announced during a partition, or on a partial view at
+   * start, or the client last asked while it answered), and no takeover of ours would correct
+   * them. Addresses not owned are never announced.
    */
-  reannounce(): void {
+  reannounce(only?: ReadonlySet<string>): void {
     for (const [name, state] of this.byInterface) {
-      for (const ip of state.v4.keys()) this.announce(name, `v4:${ip}`);
-      for (const key of state.v6.keys()) this.announce(name, `v6:${key}`);
+      for (const [ip, text] of state.v4) if (!only || only.has(text)) this.announce(name, `v4:${ip}`, true);
+      for (const [key, owned] of state.v6)
+        if (!only || only.has(owned.text)) this.announce(name, `v6:${key}`, true);
     }
   }
 
-  /** Closes every socket and stops every repeat. */
   /** Interfaces whose sockets could not be opened and wait for a retry (readiness). */
   failingInterfaces(): string[] {
     return [...this.retry.keys()];
   }
 
+  /** Closes every socket and stops every repeat. */
   stop(): void {
     for (const [name, state] of this.byInterface) this.closeInterface(name, state);
   }
@@ -239,12 +242,14 @@ export class Layer2Responder implements Layer2Announcer {
   }
 
   /** Unsolicited announcement now, then every 1.1 s until 5 s after this (last) trigger. */
-  private announce(name: string, key: string): void {
+  private announce(name: string, key: string, now = false): void {
     const id = `${name}|${key}`;
     const existing = this.repeats.get(id);
     const until = this.deps.clock.now() + REPEAT_FOR_MS;
     if (existing) {
       existing.until = until;
+      // A re-announcement answers news (a member died or came back): a round at once, too.
+      if (now) this.sendUnsolicited(name, key);
       return;
     }
     const round = (): void => {
@@ -266,7 +271,9 @@ export class Layer2Responder implements Layer2Announcer {
     if (!state) return;
     if (key.startsWith('v4:') && state.arp) {
       const ip = Number(key.slice(3));
-      const text = state.v4.get(ip) ?? '';
+      // Only while owned: a node that stopped announcing never sends a gratuitous packet.
+      const text = state.v4.get(ip);
+      if (text === undefined) return;
       for (const frame of gratuitousArp(ip, state.arp.mac))
         this.send(name, state.arp, frame, this.counters.gratuitousSent, text);
     } else if (key.startsWith('v6:') && state.ipv6) {

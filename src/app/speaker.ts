@@ -172,9 +172,12 @@ export class Speaker {
         incarnation: change.incarnation,
       });
       this.membershipChanged();
-      // A member (re)joining or refuting may have drawn clients away while we stayed leader (it
-      // announced on its side of a partition, or the others failed over to it): re-assert.
-      if (change.to === 'alive' && change.from !== 'unknown') responder.reannounce();
+      // A member that dies, leaves, returns or refutes may hold clients' neighbour entries for
+      // addresses we lead: it announced on its side of a partition or on a partial view at
+      // start, or the others failed over to it. Its leaders re-assert those addresses (after the
+      // election above, so only what we still own).
+      if (reannounceOn(change.from, change.to))
+        responder.reannounce(this.leadership?.attractableBy(change.node) ?? new Set());
     });
     await this.reload();
     this.stops.push(() => source.stop());
@@ -411,6 +414,16 @@ export class Speaker {
     this.bgpStatus?.apply(this.bgp?.advertisedPeers() ?? new Map<string, string[]>());
     if (this.joinAttempted) this.leadership.update(view);
   }
+}
+
+/**
+ * Member changes after which leaders re-announce: death, leaving, and every return to alive
+ * (first contact included: at start-up a client's entry may point at a node that announced
+ * briefly before the views converged). Suspicion alone does not: the member may still be fine.
+ */
+export function reannounceOn(from: string, to: string): boolean {
+  if (from === to) return false;
+  return to === 'dead' || to === 'left' || to === 'alive';
 }
 
 /** The router ID when a BGPPeer sets none: the node's IPv4 gossip address. */
