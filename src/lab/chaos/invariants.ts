@@ -95,6 +95,8 @@ export interface SettleInput {
   /** IPv4 VIPs nobody may answer ARP for (Services removed). */
   readonly withdrawn: readonly string[];
   readonly gapMs: number;
+  /** Node name → its MAC: the node answering HTTP must be the one answering ARP. */
+  readonly macOf?: Readonly<Record<string, string>>;
 }
 
 /** Whether the cluster looks settled from outside over the last `windowMs`; else why not. */
@@ -117,6 +119,17 @@ export function settleProblems(input: SettleInput): string[] {
     const bad = rounds.find((r) => r.macs.length !== 1);
     if (bad) problems.push(`${vip}: ${bad.macs.length} MACs answer ARP (${bad.macs.join(', ')})`);
     // A node that stopped announcing must not send gratuitous ARP for the address any more.
+    // The client's neighbour entry must point at the node that answers ARP now (the leader);
+    // a node serving the VIP from lo without answering ARP means a stale entry nobody corrected.
+    const answering = rounds.at(-1)?.macs;
+    const client = input.http
+      .filter((h) => h.vip === vip && h.at >= from && h.node !== undefined)
+      .at(-1)?.node;
+    const clientMac = client === undefined ? undefined : input.macOf?.[client];
+    if (answering?.length === 1 && clientMac !== undefined && clientMac !== answering[0])
+      problems.push(
+        `${vip}: the client is served by ${client} (${clientMac}), ARP is answered by ${answering[0]}`,
+      );
     const stale = rounds.find((r) =>
       (r.gratuitous ?? []).some((mac) => r.macs.length === 1 && mac !== r.macs[0]),
     );

@@ -128,6 +128,7 @@ export async function chaos(options: ChaosOptions, io: TextIo): Promise<number> 
     const t = await labUp(options.nodes, options.id, (m) => log(`lab: ${m}`), bgp ? { bgp } : {});
     for (const n of t.nodes)
       for (const slot of CHURN_SLOTS) ip('-n', n.namespace, 'addr', 'add', `${slot.ip}/32`, 'dev', 'lo');
+    const macOf = Object.fromEntries(t.nodes.map((n) => [n.name, n.mac]));
     const monitor = monitorHost(t);
     attach(t, monitor);
 
@@ -178,6 +179,7 @@ export async function chaos(options: ChaosOptions, io: TextIo): Promise<number> 
     // Speakers: which PID runs where, and which are down on purpose.
     const pids = new Map(Object.entries(readState(options.id)?.speakers ?? {}));
     const expectedDown = new Set<string>();
+    const bornAt = new Map<string, number>();
     const violations: Violation[] = [];
     const resources: ResourceSample[] = [];
     const announced: AnnounceSample[] = [];
@@ -188,6 +190,7 @@ export async function chaos(options: ChaosOptions, io: TextIo): Promise<number> 
       expectDown: (node) => expectedDown.add(node),
       started: (node, pid) => {
         pids.set(node, pid);
+        bornAt.set(node, Date.now());
         expectedDown.delete(node);
         starts++;
       },
@@ -217,7 +220,9 @@ export async function chaos(options: ChaosOptions, io: TextIo): Promise<number> 
           expectedDown.add(node);
         }
         if (++tick % 10 === 0) {
-          resources.push(...sampleResources(pids, expectedDown));
+          // A starting speaker's module loader holds hundreds of files open for a moment: measure steady state.
+          const young = [...bornAt].filter(([, at]) => Date.now() - at < 10_000).map(([n]) => n);
+          resources.push(...sampleResources(pids, new Set([...expectedDown, ...young])));
           announced.push(
             ...(await sampleAnnouncements(
               t,
@@ -246,6 +251,7 @@ export async function chaos(options: ChaosOptions, io: TextIo): Promise<number> 
               : [...webVips, ...churnVips, ...(bgp ? [LAB_BGP.vipv4] : [])],
           withdrawn: options.mode === 'bgp' ? [] : gone,
           gapMs: bounds.gapMs,
+          macOf,
         });
         if (bgp && problems.length === 0) {
           const rib = ribMismatch(t, nodeNames);
@@ -258,10 +264,20 @@ export async function chaos(options: ChaosOptions, io: TextIo): Promise<number> 
 
     if (!(await waitForService(options.id, 20_000)) && options.mode !== 'bgp')
       throw new Error('the lab never served the VIP');
-    const initial = await settled(20_000);
-    if (initial.at === undefined)
-      throw new Error(`the lab did not settle at start: ${initial.problems.join('; ')}`);
+    // Settling after the start is an invariant like any other (the stale-neighbour case came from there).
+    const upAt = Date.now();
+    const initial = await settled(bounds.settleMs);
     const startedAt = Date.now();
+    if (initial.at === undefined)
+      violations.push({
+        kind: 'notSettled',
+        at: startedAt,
+        episode: 0,
+        detail: `not settled ${bounds.settleMs} ms after the lab came up: ${initial.problems.join('; ')}`,
+      });
+    log(
+      `chaos: the lab settled ${initial.at === undefined ? 'NOT' : `${initial.at - upAt} ms after serving`}`,
+    );
     log(
       `chaos: seed ${options.seed}, ${options.faults} faults in ${schedule.episodes.length} episodes (${options.mode})`,
     );

@@ -97,6 +97,24 @@ describe('settleProblems', () => {
   });
 });
 
+describe('settleProblems: the stale neighbour entry', () => {
+  it('names a client served by a node other than the one answering ARP', () => {
+    const input = {
+      now: 3000,
+      windowMs: 1500,
+      serving: [VIP],
+      withdrawn: [],
+      gapMs: 150,
+      http: answers('node2', 0, 3000),
+      arp: rounds(['m1'], 0, 3000),
+    };
+    assert.deepEqual(settleProblems({ ...input, macOf: { node1: 'm1', node2: 'm2' } }), [
+      '10.77.0.200: the client is served by node2 (m2), ARP is answered by m1',
+    ]);
+    assert.deepEqual(settleProblems({ ...input, macOf: { node1: 'm2', node2: 'm1' } }), []);
+  });
+});
+
 describe('splitBrainMs', () => {
   it('adds up the time two MACs answered', () => {
     const arp = [
