@@ -138,6 +138,12 @@ export class SimNetwork {
   readonly broadcasts = new Map<string, number>();
   private readonly cut = new Set<string>();
   private readonly frozen = new Set<string>();
+  /**
+   * Busy processes (event loop stalled) until the given time: requests and updates that arrive
+   * wait in the socket. Replies do not: a busy prober's own timers are stalled too, and its
+   * request timeout gives the loop one turn to read a waiting reply first (gossip/channel.ts).
+   */
+  private readonly stalledUntil = new Map<string, number>();
   /** Partition group per node; nodes in different groups cannot talk. Empty: no partition. */
   private group = new Map<string, number>();
   /** Pairs that have exchanged a request (an open connection, whose close the peer notices). */
@@ -166,6 +172,10 @@ export class SimNetwork {
   }
   thaw(node: string): void {
     this.frozen.delete(node);
+  }
+  /** The process is busy for `ms` (GC, CPU starvation): it reads its socket only afterwards. */
+  stall(node: string, ms: number): void {
+    this.stalledUntil.set(node, Math.max(this.stalledUntil.get(node) ?? 0, this.clock.now() + ms));
   }
   partition(groups: readonly (readonly string[])[]): void {
     this.group = new Map(groups.flatMap((g, i) => g.map((n) => [n, i] as const)));
@@ -223,8 +233,8 @@ export class SimNetwork {
     return this.linkUp(from, to) && this.transports.get(to)?.handlers === undefined;
   }
 
-  /** Runs `fn` after one message's latency, unless the message is lost. */
-  deliver(fn: () => void): void {
+  /** Runs `fn` after one message's latency, unless the message is lost; later if `to` is busy. */
+  deliver(fn: () => void, to?: string): void {
     let delay = this.link.latencyMs + this.random() * this.link.jitterMs;
     if (this.link.loss > 0) {
       if (this.link.lossModel === 'drop') {
@@ -233,7 +243,12 @@ export class SimNetwork {
         for (let rto = TCP_MIN_RTO_MS; this.random() < this.link.loss; rto *= 2) delay += rto;
       }
     }
-    this.clock.setTimeout(fn, delay);
+    const arrive = (): void => {
+      const busy = to === undefined ? 0 : (this.stalledUntil.get(to) ?? 0) - this.clock.now();
+      if (busy > 0) this.clock.setTimeout(arrive, busy);
+      else fn();
+    };
+    this.clock.setTimeout(arrive, delay);
   }
 }
 
@@ -279,7 +294,7 @@ export class SimTransport implements MembershipTransport {
       net.count(this.node, text.length);
       net.deliver(() => {
         if (net.reachable(this.node, name)) other.handlers?.onUpdate(JSON.parse(text) as MemberUpdate);
-      });
+      }, name);
     }
     return Promise.resolve();
   }
@@ -315,7 +330,7 @@ export class SimTransport implements MembershipTransport {
             if (net.reachable(to, from)) finish(JSON.parse(back) as SwimReply);
           });
         });
-      });
+      }, to);
     });
   }
 }
