@@ -3,7 +3,9 @@
 // The cut time is the bridge port's link-down event; the withdrawal time is the first kernel
 // route change (`ip monitor route`) that leaves the node out. FRR's debug log, tcpdump on the
 // router and the speakers' logs break each withdrawal down and count BFD sessions that went
-// down without a cut. --mode routes lives in bgp-routes-bench.ts.
+// down without a cut. --backend frr runs the speakers' BGP through FRR daemons they supervise (the
+// withdrawal is then bfdd's); --backend both runs native, then FRR, and prints them side by side.
+// --mode routes lives in bgp-routes-bench.ts.
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +40,15 @@ export interface BgpBenchOptions {
   readonly vips: number;
   /** The lab in Kubernetes mode (control plane, controller, speakers on the API). */
   readonly k8s?: boolean;
+  /** Who carries the nodes' BGP; `both` measures native then FRR in one run. Default native. */
+  readonly backend?: BenchBackend;
 }
+
+export type BenchBackend = 'native' | 'frr' | 'both';
+
+/** The backends a run measures, in order. */
+export const benchBackends = (b: BenchBackend | undefined): ('native' | 'frr')[] =>
+  b === 'both' ? ['native', 'frr'] : [b ?? 'native'];
 
 export async function bgpBench(options: BgpBenchOptions, io: CliIo): Promise<number> {
   if (process.getuid?.() !== 0) {
@@ -68,15 +78,36 @@ interface Trial {
 }
 
 async function bfdBench(options: BgpBenchOptions, io: CliIo): Promise<number> {
+  const runs: { backend: string; code: number; summary?: ReturnType<typeof summarise> }[] = [];
+  for (const backend of benchBackends(options.backend))
+    runs.push({ backend, ...(await bfdRun(options, backend, io)) });
+  if (runs.length > 1) {
+    io.out('\nside by side (IPv4 cut → kernel route; IPv6):');
+    for (const r of runs)
+      io.out(
+        `  ${r.backend.padEnd(6)} ${r.summary ? `p50 ${r.summary.ipv4.p50} ms, p95 ${r.summary.ipv4.p95} ms, p99 ${r.summary.ipv4.p99} ms, max ${r.summary.ipv4.max} ms; IPv6 p50 ${r.summary.ipv6.p50} ms, p99 ${r.summary.ipv6.p99} ms; false BFD downs ${r.summary.falseBfdDowns.total}, false BGP downs ${r.summary.falseBgpDowns.length}` : 'failed'}`,
+      );
+  }
+  return Math.max(...runs.map((r) => r.code));
+}
+
+async function bfdRun(
+  options: BgpBenchOptions,
+  backend: 'native' | 'frr',
+  io: CliIo,
+): Promise<{ code: number; summary?: ReturnType<typeof summarise> }> {
   const interval = options.bfdIntervalMs;
   const target = bfdTargetMs(interval);
   const load = [loadavg()];
-  io.out(`bgp-bench bfd: ${interval} ms × 3, ${options.trials} trials, target p99 ≤ ${target} ms`);
+  io.out(
+    `bgp-bench bfd: ${interval} ms × 3, ${options.trials} trials, ${backend} backend, target p99 ≤ ${target} ms`,
+  );
   const t = await labUp(3, options.id, (m) => io.out(`lab: ${m}`), {
     bgp: {
       router: 'frr',
       bfdIntervalMs: interval,
       services: 1,
+      backend,
     },
     k8s: options.k8s === true,
   });
@@ -124,28 +155,31 @@ async function bfdBench(options: BgpBenchOptions, io: CliIo): Promise<number> {
     const frr = readFrrEvents(logFile);
     const datagrams = capture.datagrams();
     for (const trial of trials) Object.assign(trial, breakdown(t, trial, frr, datagrams));
-    const summary = summarise(t, options, trials, frr, datagrams, firstReady, lastMs, target, load);
+    const summary = {
+      backend,
+      ...summarise(t, options, trials, frr, datagrams, firstReady, lastMs, target, load),
+    };
     mkdirSync(options.out, { recursive: true });
-    const base = join(options.out, `bgp-bfd-${interval}`);
+    const base = join(options.out, `bgp-bfd-${interval}${backend === 'frr' ? '-frr' : ''}`);
     writeFileSync(`${base}.json`, JSON.stringify(summary, null, 2));
     const v4 = trials.flatMap((r) => (r.ipv4Ms === null ? [] : [Math.round(r.ipv4Ms)])).sort((a, b) => a - b);
     writeFileSync(
       `${base}.svg`,
       histogramSvg(
         v4,
-        `Herald BGP+BFD withdrawal at the FRR router, ${interval} ms × 3, ${v4.length} cuts`,
+        `Herald BGP+BFD (${backend} backend) withdrawal at the FRR router, ${interval} ms × 3, ${v4.length} cuts`,
         interval >= 200 ? 50 : 10,
       ),
     );
     report(io, summary);
     io.out(`results: ${base}.json, ${base}.svg`);
-    return summary.ipv4.p99 <= target && summary.falseBfdDowns.total === 0 ? 0 : 1;
+    return { code: summary.ipv4.p99 <= target && summary.falseBfdDowns.total === 0 ? 0 : 1, summary };
   } catch (error) {
     io.err(`herald lab bgp-bench: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
+    return { code: 1 };
   } finally {
     for (const stop of stops) stop();
-    keepLogs(options.id, join(options.out, `bgp-bfd-${interval}-logs`));
+    keepLogs(options.id, join(options.out, `bgp-bfd-${interval}${backend === 'frr' ? '-frr' : ''}-logs`));
     labDown(options.id, () => undefined);
   }
 }

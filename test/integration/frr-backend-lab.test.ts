@@ -2,13 +2,14 @@
 // its node namespace (the MetalLB object says bgpBackend: frr) and hands them the rendered
 // frr.conf. Checked on the lab router: Services added and removed change routes without resetting
 // a session; a raw FRRConfiguration FRR refuses is reported with FRR's message while the last good
-// configuration keeps running; bgpd killed is restarted by the supervisor and the routes come back
-// (time printed); and the router's RIB is the same with the native speaker for the same config
+// configuration keeps running; bgpd or bfdd killed is restarted by the supervisor alone (the other
+// daemons keep running) and the routes and BFD sessions come back (times printed); and the router's RIB is the same with the native speaker for the same config
 // (the backend switched at run time through the MetalLB object).
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { FRR_DAEMONS } from '../../src/frr/processes.js';
 import { LAB_BGP } from '../../src/lab/bgp-topology.js';
 import { labTopology } from '../../src/lab/topology.js';
 import { speakerSocket, stateDir } from '../../src/lab/system.js';
@@ -50,6 +51,21 @@ describe(
       return Object.fromEntries(
         Object.entries(json).map(([peer, n]) => [peer, n.connectionsEstablished ?? 0]),
       );
+    };
+    const pidOf = (node: string, daemon: string) =>
+      Number(readFileSync(join(stateDir(lab.id), 'frr', node, `${daemon}.pid`), 'utf8').trim());
+    const pids = (node: string) => Object.fromEntries(FRR_DAEMONS.map((d) => [d, pidOf(node, d)]));
+    /** The router's BFD sessions with one node: status and how often each went down. */
+    const bfdAtRouter = (addresses: readonly string[]) => {
+      const peers = JSON.parse(vtysh('show bfd peers json')) as { peer: string; status: string }[];
+      const counters = JSON.parse(vtysh('show bfd peers counters json')) as {
+        peer: string;
+        'session-down': number;
+      }[];
+      return addresses.map((a) => ({
+        up: peers.find((p) => p.peer === a)?.status === 'up',
+        downs: counters.find((c) => c.peer === a)?.['session-down'] ?? 0,
+      }));
     };
     const state = (node: string) =>
       JSON.parse(
@@ -155,22 +171,74 @@ spec:
       assert.equal(state(node).bgp.frr?.lastError, undefined);
     });
 
-    it('bgpd killed: the supervisor restarts FRR and the routes come back', async () => {
+    it('bgpd killed: the supervisor restarts bgpd alone and the routes come back', async () => {
       const node = t().nodes[0];
       assert.ok(node);
-      const pidFile = join(stateDir(lab.id), 'frr', node.name, 'bgpd.pid');
-      const pid = Number(readFileSync(pidFile, 'utf8').trim());
+      const before = pids(node.name);
       const killedAt = Date.now();
-      process.kill(pid, 'SIGKILL');
+      process.kill(before.bgpd ?? 0, 'SIGKILL');
       const gone = await untilPaths(LAB_BGP.vipv4, 2, 5000, killedAt);
       const back = await untilPaths(LAB_BGP.vipv4, 3, 30_000, killedAt);
       await untilPaths(LAB_BGP.vipv6, 3, 30_000);
       const log = lab.logs(node.name).find((l) => l.event === 'daemonsRunning' && l.restartMs !== undefined);
       console.log(
-        `# FRR backend: bgpd SIGKILL → route withdrawn after ${gone} ms, back after ${back} ms; daemons restarted in ${String(log?.restartMs)} ms`,
+        `# FRR backend: bgpd SIGKILL → route withdrawn after ${gone} ms, back after ${back} ms; bgpd restarted in ${String(log?.restartMs)} ms`,
       );
       assert.ok(log, 'the supervisor logged the restart');
-      assert.ok(Number(pidFile && readFileSync(pidFile, 'utf8').trim()) !== pid, 'a new bgpd');
+      const after = pids(node.name);
+      assert.notEqual(after.bgpd, before.bgpd, 'a new bgpd');
+      assert.deepEqual(
+        [after.zebra, after.bfdd, after.staticd],
+        [before.zebra, before.bfdd, before.staticd],
+        'zebra, bfdd and staticd kept running',
+      );
+      assert.equal(state(node.name).bgp.frr?.daemons, 'running');
+    });
+
+    it('bfdd killed: bfdd alone restarted, BFD sessions back at the router, routes back', async () => {
+      const node = t().nodes[1];
+      assert.ok(node);
+      const addresses = [node.ipv4, node.ipv6];
+      const before = pids(node.name);
+      const downsBefore = bfdAtRouter(addresses).map((b) => b.downs);
+      const killedAt = Date.now();
+      process.kill(before.bfdd ?? 0, 'SIGKILL');
+      const down = await until(
+        'the router counts BFD down',
+        () => bfdAtRouter(addresses).filter((b, i) => b.downs > (downsBefore[i] ?? 0)).length,
+        (n) => n === 2,
+        10_000,
+        killedAt,
+      );
+      const up = await until(
+        'BFD up again at the router',
+        () => bfdAtRouter(addresses).filter((b) => b.up).length,
+        (n) => n === 2,
+        30_000,
+        killedAt,
+      );
+      const v4 = await untilPaths(LAB_BGP.vipv4, 3, 30_000, killedAt);
+      const v6 = await untilPaths(LAB_BGP.vipv6, 3, 30_000, killedAt);
+      const log = lab
+        .logs(node.name)
+        .find(
+          (l) =>
+            l.event === 'daemonsRunning' &&
+            l.restartMs !== undefined &&
+            String(l.time) >= new Date(killedAt).toISOString(),
+        );
+      console.log(
+        `# FRR backend: bfdd SIGKILL → BFD down at the router after ${down} ms, up again after ${up} ms, ` +
+          `3 paths IPv4 after ${v4} ms, IPv6 after ${v6} ms; bfdd restarted in ${String(log?.restartMs)} ms`,
+      );
+      assert.ok(log, 'the supervisor logged the restart');
+      const after = pids(node.name);
+      assert.notEqual(after.bfdd, before.bfdd, 'a new bfdd');
+      assert.deepEqual(
+        [after.zebra, after.bgpd, after.staticd],
+        [before.zebra, before.bgpd, before.staticd],
+        'zebra, bgpd and staticd kept running',
+      );
       assert.equal(state(node.name).bgp.frr?.daemons, 'running');
     });
 

@@ -156,9 +156,15 @@ export function registerLab(program: Command, io: CliIo, setExit: (code: number)
     .option('--vips <n>', 'routes: prefixes every speaker advertises', '10000')
     .option('--out <dir>', 'where to write results', 'bench/results')
     .option('--k8s', 'Kubernetes mode: a control plane in the lab, herald controller, speakers on the API')
+    .option(
+      '--backend <backend>',
+      "the nodes' BGP backend: native, frr, or both (one after the other)",
+      'native',
+    )
     .action(
       async (opts: {
         id: string;
+        backend: string;
         mode: string;
         bfdInterval: string;
         trials: string;
@@ -172,6 +178,8 @@ export function registerLab(program: Command, io: CliIo, setExit: (code: number)
         if (numbers.some((n) => !Number.isInteger(n) || n < 1))
           throw new UsageError('numbers must be positive integers');
         if (Number(opts.vips) > 65_000) throw new UsageError('--vips must be at most 65000 (10.79.0.0/16)');
+        if (opts.backend !== 'native' && opts.backend !== 'frr' && opts.backend !== 'both')
+          throw new UsageError('--backend must be native, frr or both');
         const { bgpBench } = await import('../../lab/bgp-bench.js');
         setExit(
           await bgpBench(
@@ -183,6 +191,7 @@ export function registerLab(program: Command, io: CliIo, setExit: (code: number)
               bfdIntervalMs: Number(opts.bfdInterval),
               vips: Number(opts.vips),
               k8s: opts.k8s === true,
+              backend: opts.backend,
             },
             io,
           ),
