@@ -3,7 +3,9 @@
 // frr.conf. Checked on the lab router: Services added and removed change routes without resetting
 // a session; a raw FRRConfiguration FRR refuses is reported with FRR's message while the last good
 // configuration keeps running; bgpd or bfdd killed is restarted by the supervisor alone (the other
-// daemons keep running) and the routes and BFD sessions come back (times printed); and the router's RIB is the same with the native speaker for the same config
+// daemons keep running) and the routes and BFD sessions come back (times printed); an unnumbered
+// peer (BGPPeer `interface`, IPv6 link-local over a second cable to the router) Established on both
+// ends with the route at the router; and the router's RIB is the same with the native speaker for the same config
 // (the backend switched at run time through the MetalLB object).
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { FRR_DAEMONS } from '../../src/frr/processes.js';
 import { LAB_BGP } from '../../src/lab/bgp-topology.js';
 import { labTopology } from '../../src/lab/topology.js';
-import { speakerSocket, stateDir } from '../../src/lab/system.js';
+import { ip, netnsExec, speakerSocket, stateDir } from '../../src/lab/system.js';
 import type { Path } from '../support/bgp-frr-suite.js';
 import { isRoot } from '../support/netns.js';
 import { testLab, until, type TestLab } from '../support/lab.js';
@@ -240,6 +242,78 @@ spec:
         'zebra, bgpd and staticd kept running',
       );
       assert.equal(state(node.name).bgp.frr?.daemons, 'running');
+    });
+
+    it('an unnumbered peer (interface, IPv6 link-local): Established on both ends, the route at the router', async () => {
+      const node = t().nodes[0];
+      assert.ok(node);
+      // A second cable from node1 to the router, no addresses but the kernel's link-local ones.
+      const [a, b] = [`ua-${lab.id}`.slice(0, 15), `ub-${lab.id}`.slice(0, 15)];
+      ip('link', 'add', a, 'type', 'veth', 'peer', 'name', b);
+      ip('link', 'set', a, 'netns', t().router.namespace, 'name', 'un-node1');
+      ip('link', 'set', b, 'netns', node.namespace, 'name', 'un0');
+      ip('-n', t().router.namespace, 'link', 'set', 'un-node1', 'up');
+      ip('-n', node.namespace, 'link', 'set', 'un0', 'up');
+      const routerNeighbor = (no: string) => [
+        'configure terminal',
+        `router bgp ${LAB_BGP.routerAsn}`,
+        `${no}neighbor un-node1 interface remote-as ${LAB_BGP.nodeAsn}`,
+        ...(no === '' ? ['address-family ipv4 unicast', 'neighbor un-node1 activate'] : []),
+      ];
+      lab.herald('lab', 'router', '--id', lab.id, ...routerNeighbor(''));
+      const file = join(config(), 'unnumbered.yaml');
+      writeFileSync(
+        file,
+        `apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: { name: router-unnumbered, namespace: metallb-system }
+spec:
+  myASN: ${LAB_BGP.nodeAsn}
+  peerASN: ${LAB_BGP.routerAsn}
+  interface: un0
+`,
+      );
+      try {
+        const atRouter = () =>
+          (
+            JSON.parse(vtysh('show bgp neighbors un-node1 json') || '{}') as Record<
+              string,
+              { bgpState?: string }
+            >
+          )['un-node1']?.bgpState;
+        const atNode = () =>
+          (
+            JSON.parse(
+              netnsExec(node.namespace, [
+                'vtysh',
+                '--vty_socket',
+                join(stateDir(lab.id), 'frr', node.name),
+                '-c',
+                'show bgp neighbors un0 json',
+              ]) || '{}',
+            ) as Record<string, { bgpState?: string; bgpNeighborAddr?: string }>
+          ).un0;
+        const established = await until(
+          'unnumbered session Established at the router',
+          () => (atRouter() === 'Established' ? 1 : 0),
+          (n) => n === 1,
+          30_000,
+        );
+        assert.equal(atNode()?.bgpState, 'Established', 'and at the node');
+        assert.match(atNode()?.bgpNeighborAddr ?? '', /^fe80:/, "the router's link-local address");
+        await untilPaths(LAB_BGP.vipv4, 4, 20_000);
+        const viaCable = paths(LAB_BGP.vipv4).filter(
+          (p) => (p.peer as { interface?: string }).interface === 'un-node1',
+        );
+        assert.equal(viaCable.length, 1, 'one path over the unnumbered session');
+        assert.match(viaCable[0]?.nexthops[0]?.ip ?? '', /^fe80:/, "next hop: the node's link-local address");
+        console.log(`# FRR backend: unnumbered peer Established after ${established} ms`);
+      } finally {
+        rmSync(file);
+        lab.herald('lab', 'router', '--id', lab.id, ...routerNeighbor('no '));
+        ip('-n', t().router.namespace, 'link', 'del', 'un-node1');
+        await untilPaths(LAB_BGP.vipv4, 3, 20_000);
+      }
     });
 
     it("the router's RIB is the same with the native speaker: routes, attributes, next hops", async () => {
