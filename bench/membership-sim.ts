@@ -314,7 +314,10 @@ export class SimTransport implements MembershipTransport {
       if (!this.handlers) return;
       if (net.refuses(from, to)) {
         // connection refused: the process is gone, the kernel says so within a round trip
-        net.clock.setTimeout(() => finish(undefined), 2 * net.link.latencyMs);
+        net.clock.setTimeout(() => {
+          this.handlers?.onRefused?.(to);
+          finish(undefined);
+        }, 2 * net.link.latencyMs);
         return;
       }
       const text = JSON.stringify(request);

@@ -34,6 +34,12 @@ export class Dissemination {
     void this.deps.transport.broadcast(this.update('suspect', node, incarnation));
   }
 
+  /** A member's host refused our connection: we declared it dead, and everyone should know. */
+  refusedByUs(node: string, incarnation: number): void {
+    this.suspicionsSent.set(node, incarnation);
+    void this.deps.transport.broadcast(this.update('dead', node, incarnation));
+  }
+
   /**
    * A member machine changed state. Our suspicions are broadcast by suspectedByUs(), once per
    * incarnation. A suspicion that timed out is news only from a member whose own probes failed:

@@ -57,6 +57,22 @@ export class Prober {
     }
   }
 
+  /**
+   * The member's host refused our connection: its process is gone (killed, crashed, stopped
+   * without a leave). That is proof, not silence, so it is declared dead at once — no suspicion
+   * to wait out — and the verdict is broadcast. A restarted process rejoins with a higher
+   * incarnation.
+   */
+  refused(node: string): void {
+    const member = this.parts.members.get(node);
+    const state = member?.tracker.state;
+    if (!member || !this.parts.local.running || (state !== 'alive' && state !== 'suspect')) return;
+    const incarnation = member.tracker.incarnation;
+    member.tracker.send({ type: 'member.probe.failed' });
+    member.tracker.send({ type: 'member.dead', incarnation, from: this.deps.self });
+    this.parts.dissemination.refusedByUs(node, incarnation);
+  }
+
   /** A ping or a ping-req from another member. */
   async answer(
     request: Extract<SwimRequest, { type: 'ping' | 'ping-req' }>,

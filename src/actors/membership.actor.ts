@@ -95,6 +95,7 @@ export class MembershipActor {
         this.firstContact.forget(node);
         this.schedule(0, () => this.prober.probe(node));
       },
+      onRefused: (node) => this.prober.refused(node),
     });
     // Join first, then announce: the broadcast then reaches the members the join connected us to.
     await this.antiEntropy.join();

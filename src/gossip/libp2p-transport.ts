@@ -43,6 +43,14 @@ export interface Libp2pTransportOptions {
   readonly psk: Uint8Array;
 }
 
+/** A dial refused by the remote kernel (every address tried answered with a RST). */
+export function isRefused(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, errors } = error as { code?: unknown; errors?: unknown };
+  if (code === 'ECONNREFUSED') return true;
+  return Array.isArray(errors) && errors.length > 0 && errors.every((e) => isRefused(e));
+}
+
 /** `10.0.0.1:7946` or `[fd00::1]:7946` → a TCP multiaddr. */
 export function hostPortToMultiaddr(address: string): Multiaddr {
   const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(address.trim());
@@ -176,7 +184,10 @@ export class Libp2pTransport implements MembershipTransport {
       .dialProtocol(peerId, SWIM_PROTOCOL, { signal: AbortSignal.timeout(CONNECT_TIMEOUT_MS) })
       .then((stream) => this.adopt(peerId, stream))
       .finally(() => this.opening.delete(key));
-    opening.catch(() => undefined);
+    opening.catch((error: unknown) => {
+      const name = this.nodeByPeer.get(key);
+      if (name !== undefined && isRefused(error)) this.handlers?.onRefused?.(name);
+    });
     this.opening.set(key, opening);
     return opening;
   }

@@ -17,6 +17,11 @@ export interface TransportHandlers {
   onUpdate(update: MemberUpdate): void;
   /** The transport lost its connection to a member (a hint to probe it now, not a verdict). */
   onDisconnected(node: string): void;
+  /**
+   * The member's host refused a connection (TCP RST to our SYN): it is up, and nothing listens
+   * on the member's port, so the member's process is gone. A verdict, unlike a timeout.
+   */
+  onRefused?(node: string): void;
 }
 
 export interface MembershipTransport {

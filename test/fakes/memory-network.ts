@@ -137,7 +137,9 @@ export class MemoryTransport implements MembershipTransport {
       void this.network.deliverLater(async () => {
         if (!this.handlers) return;
         if (this.network.refuses(this.node, to)) {
-          finish(undefined); // connection refused: the process is gone, the kernel says so at once
+          // connection refused: the process is gone, the kernel says so at once
+          this.handlers.onRefused?.(to);
+          finish(undefined);
           return;
         }
         if (!this.network.reachable(this.node, to)) return;

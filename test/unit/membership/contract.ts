@@ -28,6 +28,7 @@ class Recorder implements TransportHandlers {
   readonly requests: { request: SwimRequest; contact: MemberContact }[] = [];
   readonly updates: MemberUpdate[] = [];
   readonly disconnected: string[] = [];
+  readonly refused: string[] = [];
   /** When set, requests are never answered (a hung process). */
   silent = false;
 
@@ -51,6 +52,9 @@ class Recorder implements TransportHandlers {
   }
   onDisconnected(node: string): void {
     this.disconnected.push(node);
+  }
+  onRefused(node: string): void {
+    this.refused.push(node);
   }
 }
 
@@ -169,7 +173,7 @@ export function membershipTransportContract(name: string, createHarness: () => T
       assert.equal(heard(g1.recorder), 0, 'the sender does not hear itself');
     });
 
-    it('a stopped member: its peers are told the connection closed, and requests to it fail', async () => {
+    it('a stopped member: its peers are told the connection closed, requests to it fail, and its host refuses', async () => {
       const a = await started('c-stayer');
       const b = await started('c-goner');
       a.transport.remember(b.transport.self);
@@ -186,6 +190,22 @@ export function membershipTransportContract(name: string, createHarness: () => T
         300,
       );
       assert.equal(reply, undefined);
+      assert.ok(a.recorder.refused.includes('c-goner'), 'the refusal is reported: the process is gone');
+      assert.ok(!a.recorder.refused.includes('c-stayer'));
+    });
+
+    it('a member that is only slow is not reported refused', async () => {
+      const a = await started('c-patient');
+      const b = await started('c-slow');
+      a.transport.remember(b.transport.self);
+      b.recorder.silent = true;
+      const reply = await a.transport.request(
+        { node: 'c-slow' },
+        { type: 'ping', from: 'c-patient', seq: 1 },
+        200,
+      );
+      assert.equal(reply, undefined);
+      assert.deepEqual(a.recorder.refused, []);
     });
 
     it('membership actors over this transport join, see each other alive, and see a leave', async () => {
