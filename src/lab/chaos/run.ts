@@ -37,9 +37,12 @@ import { ownerSegments, summarize, summaryTable, timelineSvg, type ChaosResult }
 import { expectedNextHops, routerNextHops, restartRouter } from './router-check.js';
 import { sampleAnnouncements, sampleResources } from './samples.js';
 import {
+  bindFault,
+  bindSlots,
   chaosSchedule,
   describeFault,
   faultNodes,
+  slotNames,
   type ChaosMode,
   type ChurnSlot,
   type Fault,
@@ -109,14 +112,16 @@ export async function chaos(options: ChaosOptions, io: TextIo): Promise<number> 
     io.err(`herald lab chaos: ${missing}`);
     return 2;
   }
+  // With --output json, stdout holds only the report; progress goes to stderr.
   const log = (m: string) => {
-    if (!options.json) io.out(m);
+    if (options.json) io.err(m);
+    else io.out(m);
   };
   const nodeNames = Array.from({ length: options.nodes }, (_, i) => `node${i + 1}`);
   const schedule = chaosSchedule({
     seed: options.seed,
     faults: options.faults,
-    nodes: nodeNames,
+    nodes: slotNames(options.nodes),
     mode: options.mode,
     churnSlots: CHURN_SLOTS,
   });
@@ -291,8 +296,12 @@ export async function chaos(options: ChaosOptions, io: TextIo): Promise<number> 
         continue;
       }
       const episodeStart = Date.now();
+      const leader =
+        options.mode === 'bgp' ? undefined : http.filter((h) => h.vip === t.vipv4 && h.node).at(-1)?.node;
+      const slots = bindSlots(nodeNames, leader);
       await Promise.all(
-        episode.faults.map(async (fault: Fault) => {
+        episode.faults.map(async (scheduled: Fault) => {
+          const fault = bindFault(scheduled, slots);
           await sleep(fault.startMs);
           const startAt = Date.now();
           log(`  episode ${episode.index}: ${describeFault(fault)}`);

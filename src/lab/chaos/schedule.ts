@@ -268,3 +268,41 @@ export function describeFault(fault: Fault): string {
   })();
   return `#${fault.id} ${what}${fault.durationMs > 0 ? ` (${fault.durationMs} ms)` : ''}`;
 }
+
+/**
+ * Schedules name nodes by role (`slotNames`): the first is whichever node leads when the
+ * episode starts, the others the remaining nodes in name order. Binding them at run time
+ * keeps a seed's schedule fixed while faults still hit the leader as often as any other node.
+ */
+export function slotNames(nodes: number): string[] {
+  return Array.from({ length: nodes }, (_, i) => (i === 0 ? 'leader' : `peer${i}`));
+}
+
+/** The slots bound to nodes: `leader` first, then the rest in name order. */
+export function bindSlots(nodes: readonly string[], leader: string | undefined): Map<string, string> {
+  const first = leader !== undefined && nodes.includes(leader) ? leader : [...nodes].sort()[0];
+  const order = [first, ...[...nodes].sort().filter((n) => n !== first)];
+  return new Map(slotNames(nodes.length).map((slot, i) => [slot, order[i] ?? slot]));
+}
+
+/** The fault with its slots replaced by node names. */
+export function bindFault(fault: Fault, slots: ReadonlyMap<string, string>): Fault {
+  const n = (slot: string) => slots.get(slot) ?? slot;
+  switch (fault.kind) {
+    case 'partition':
+      return { ...fault, sides: [fault.sides[0].map(n).sort(), fault.sides[1].map(n).sort()] };
+    case 'oneWay':
+      return { ...fault, from: fault.from.map(n).sort(), to: n(fault.to) };
+    case 'churn':
+    case 'routerRestart':
+      return fault;
+    case 'kill':
+    case 'stop':
+    case 'term':
+    case 'cut':
+    case 'loss':
+    case 'cpu':
+    case 'storm':
+      return { ...fault, node: n(fault.node) };
+  }
+}

@@ -3,7 +3,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { prng } from '../../../src/lab/chaos/prng.js';
-import { chaosSchedule, describeFault, faultNodes, type Fault } from '../../../src/lab/chaos/schedule.js';
+import {
+  bindFault,
+  bindSlots,
+  chaosSchedule,
+  describeFault,
+  faultNodes,
+  slotNames,
+  type Fault,
+} from '../../../src/lab/chaos/schedule.js';
 
 const NODES = ['node1', 'node2', 'node3'];
 const SLOTS = [1, 2, 3, 4].map((i) => ({ service: `churn-${i}`, ip: `10.77.0.${200 + i}` }));
@@ -120,5 +128,45 @@ describe('chaosSchedule', () => {
     }
     assert.throws(() => chaosSchedule(options(1, 0)), /positive/);
     assert.throws(() => chaosSchedule({ ...options(1), nodes: ['node1'] }), /2 nodes/);
+  });
+});
+
+describe('slots', () => {
+  it('binds the leader slot to the current leader and the peers in name order', () => {
+    assert.deepEqual(slotNames(3), ['leader', 'peer1', 'peer2']);
+    assert.deepEqual(
+      [...bindSlots(NODES, 'node2')],
+      [
+        ['leader', 'node2'],
+        ['peer1', 'node1'],
+        ['peer2', 'node3'],
+      ],
+    );
+    assert.equal(bindSlots(NODES, undefined).get('leader'), 'node1');
+  });
+  it('rewrites every node a fault names, keeping the schedule itself fixed', () => {
+    const slots = bindSlots(NODES, 'node3');
+    const base = { id: 1, episode: 1, startMs: 0, durationMs: 100 };
+    assert.deepEqual(bindFault({ ...base, kind: 'kill', node: 'leader' }, slots), {
+      ...base,
+      kind: 'kill',
+      node: 'node3',
+    });
+    assert.deepEqual(
+      bindFault({ ...base, kind: 'partition', sides: [['leader'], ['peer1', 'peer2']] }, slots),
+      {
+        ...base,
+        kind: 'partition',
+        sides: [['node3'], ['node1', 'node2']],
+      },
+    );
+    assert.deepEqual(bindFault({ ...base, kind: 'oneWay', from: ['peer2'], to: 'leader' }, slots), {
+      ...base,
+      kind: 'oneWay',
+      from: ['node2'],
+      to: 'node3',
+    });
+    const s = chaosSchedule({ ...options(4), nodes: slotNames(3) });
+    assert.ok(all(s).some((f) => faultNodes(f).includes('leader')));
   });
 });
