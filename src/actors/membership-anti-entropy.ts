@@ -42,7 +42,7 @@ export class AntiEntropy {
     await Promise.all(seeds.slice(JOIN_SEEDS).map((seed) => this.joinThrough(seed)));
   }
 
-  /** Push-pull with one random live member and one seed: repairs lost updates, heals partitions. */
+  /** Push-pull with one random live member (repairs lost updates) and a seed we do not hold alive. */
   async round(): Promise<void> {
     const live = [...this.members.all()].filter((m) => m.tracker.state === 'alive');
     const peer = live[Math.floor(this.random() * live.length)];
