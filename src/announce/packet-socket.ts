@@ -5,6 +5,11 @@ import { fileURLToPath } from 'node:url';
 export interface PacketSocket {
   readonly mac: Buffer;
   readonly ifindex: number;
+  /**
+   * Socket errors the receive loop cleared and kept polling through (ENETDOWN when the
+   * interface went down); frames flow again once it is back up.
+   */
+  readonly errors: number;
   /** Sends one whole Ethernet frame. Throws on failure. */
   send(frame: Uint8Array): number;
   /** Delivers every frame of the socket's ethertype on its interface; `outgoing` for our own. */

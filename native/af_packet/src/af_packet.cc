@@ -27,7 +27,8 @@ class PacketSocket : public Napi::ObjectWrap<PacketSocket> {
                                        InstanceMethod("close", &PacketSocket::Close),
                                        InstanceMethod("setAllMulticast", &PacketSocket::SetAllMulticast),
                                        InstanceAccessor("mac", &PacketSocket::Mac, nullptr),
-                                       InstanceAccessor("ifindex", &PacketSocket::IfIndex, nullptr)});
+                                       InstanceAccessor("ifindex", &PacketSocket::IfIndex, nullptr),
+                                       InstanceAccessor("errors", &PacketSocket::Errors, nullptr)});
     exports.Set("PacketSocket", ctor);
     return exports;
   }
@@ -148,9 +149,24 @@ class PacketSocket : public Napi::ObjectWrap<PacketSocket> {
 
   Napi::Value IfIndex(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), ifindex_); }
 
+  // Socket errors polling has survived (interface down/up, ...).
+  Napi::Value Errors(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), errors_); }
+
   static void OnReadable(uv_poll_t* handle, int status, int /*events*/) {
     auto* self = static_cast<PacketSocket*>(handle->data);
-    if (status < 0 || self->fd_ < 0) return;
+    if (self->fd_ < 0) return;
+    if (status < 0) {
+      // libuv stops a poll handle on POLLERR, which an AF_PACKET socket raises when its
+      // interface goes down (ENETDOWN). Clear the socket's error and keep listening, as
+      // net_extras does: the kernel re-attaches the socket when the interface comes back up,
+      // and a responder must answer again without being re-opened.
+      int error = 0;
+      socklen_t length = sizeof(error);
+      getsockopt(self->fd_, SOL_SOCKET, SO_ERROR, &error, &length);
+      self->errors_++;
+      uv_poll_start(handle, UV_READABLE, OnReadable);
+      return;
+    }
     Napi::Env env = self->callback_.Env();
     Napi::HandleScope scope(env);
     uint8_t buffer[65536];
@@ -181,6 +197,7 @@ class PacketSocket : public Napi::ObjectWrap<PacketSocket> {
 
   int fd_ = -1;
   int ifindex_ = 0;
+  double errors_ = 0;
   uint16_t protocol_ = 0;
   uint8_t mac_[6] = {0};
   uv_poll_t* poll_ = nullptr;

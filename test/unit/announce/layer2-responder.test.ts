@@ -12,6 +12,7 @@ import { announceInterfaces, interfaceSkipReason } from '../../../src/core/net/i
 
 class FakeSocket implements PacketSocket {
   readonly sent: Uint8Array[] = [];
+  readonly errors = 0;
   closed = false;
   allMulticast = false;
   private handler: ((frame: Buffer, outgoing: boolean) => void) | undefined;

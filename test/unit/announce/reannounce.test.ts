@@ -22,6 +22,7 @@ class FakeSocket implements PacketSocket {
   readonly sent: Uint8Array[] = [];
   readonly mac = Buffer.from([2, 0, 0, 0, 0, 1]);
   readonly ifindex = 1;
+  readonly errors = 0;
   send(frame: Uint8Array): number {
     this.sent.push(frame);
     return frame.length;
