@@ -168,6 +168,8 @@ export interface FaultWindow {
   readonly kind: string;
   readonly startAt: number;
   readonly endAt: number;
+  /** It acted on the node serving the VIP when its episode began (node faults only). */
+  readonly onLeader?: boolean;
 }
 
 export interface EpisodeWindow {
@@ -180,11 +182,14 @@ export interface EpisodeWindow {
   readonly problems: readonly string[];
 }
 
+/** How much earlier than its fault a gap may start (the client's last answer before it). */
+const IN_FLIGHT_MS = 100;
+
 /**
  * The longest client-visible outage each fault caused. A gap belongs to the last fault of the
- * overlapping episode that started before the gap began or, when none did, to the first one that
- * started during it (answers in flight end a gap a little before its fault); it counts from
- * that fault's start at the earliest, as failover-bench measures.
+ * overlapping episode that started before the gap began (give or take IN_FLIGHT_MS) or, when
+ * none did, to the first one that started during it; it counts from that fault's start at the
+ * earliest, as failover-bench measures.
  */
 export function outagePerFault(
   faults: readonly FaultWindow[],
@@ -196,7 +201,12 @@ export function outagePerFault(
     const episode = episodes.find((e) => gap.to >= e.startAt && gap.from <= (e.settledAt ?? e.endAt));
     if (!episode) continue;
     const mine = faults.filter((f) => f.episode === episode.index).sort((a, b) => a.startAt - b.startAt);
-    const cause = mine.filter((f) => f.startAt <= gap.from).at(-1) ?? mine.find((f) => f.startAt <= gap.to);
+    // Answers in flight end a gap up to a probe interval before the fault that opens it; churn
+    // changes other Services, so it takes the blame only when nothing else happened.
+    const pick = (list: readonly FaultWindow[]) =>
+      list.filter((f) => f.startAt <= gap.from + IN_FLIGHT_MS).at(-1) ??
+      list.find((f) => f.startAt <= gap.to);
+    const cause = pick(mine.filter((f) => f.kind !== 'churn')) ?? pick(mine);
     if (!cause) continue;
     const ms = gap.to - Math.max(gap.from, cause.startAt);
     out.set(cause.id, Math.max(out.get(cause.id) ?? 0, ms));

@@ -50,6 +50,8 @@ export interface KindRow {
   readonly p50: number;
   readonly p99: number;
   readonly max: number;
+  /** Of those, faults on the node serving the VIP, and their outages. */
+  readonly onLeader: { readonly count: number; readonly p50: number; readonly p99: number };
 }
 
 export interface ChaosSummary {
@@ -92,13 +94,16 @@ export function ownerSegments(samples: readonly HttpSample[]): OwnerSegment[] {
 export function summarize(result: ChaosResult, replay: string): ChaosSummary {
   const kinds = [...new Set(result.faults.map((f) => f.kind))].sort();
   const byKind = kinds.map((kind) => {
-    const values = result.faults.filter((f) => f.kind === kind).map((f) => result.outageMs[f.id] ?? 0);
+    const mine = result.faults.filter((f) => f.kind === kind);
+    const values = mine.map((f) => result.outageMs[f.id] ?? 0);
+    const leader = mine.filter((f) => f.onLeader === true).map((f) => result.outageMs[f.id] ?? 0);
     return {
       kind,
       count: values.length,
       p50: percentile(values, 50),
       p99: percentile(values, 99),
       max: Math.max(0, ...values),
+      onLeader: { count: leader.length, p50: percentile(leader, 50), p99: percentile(leader, 99) },
     };
   });
   const during = result.splitBrain.map((s) => s.duringMs);
@@ -124,9 +129,12 @@ export function summaryTable(summary: ChaosSummary, violations: readonly Violati
   const lines = [
     `chaos seed ${summary.seed}: ${summary.faults} faults in ${summary.episodes} episodes, ${summary.violations} invariant violation(s)`,
     '',
-    '| fault | count | outage p50 (ms) | p99 (ms) | max (ms) |',
-    '|---|---:|---:|---:|---:|',
-    ...summary.byKind.map((r) => `| ${r.kind} | ${r.count} | ${r.p50} | ${r.p99} | ${r.max} |`),
+    '| fault | count | outage p50 (ms) | p99 (ms) | max (ms) | on the serving node | its outage p50 / p99 (ms) |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...summary.byKind.map(
+      (r) =>
+        `| ${r.kind} | ${r.count} | ${r.p50} | ${r.p99} | ${r.max} | ${r.onLeader.count} | ${r.onLeader.count > 0 ? `${r.onLeader.p50} / ${r.onLeader.p99}` : '–'} |`,
+    ),
     '',
     `split brain (two MACs answer ARP), ${summary.splitBrain.partitions} partition(s): p50 ${summary.splitBrain.p50} ms, p99 ${summary.splitBrain.p99} ms, max ${summary.splitBrain.max} ms; after heal max ${summary.splitBrain.afterHealMax} ms`,
   ];

@@ -312,6 +312,7 @@ export async function chaos(options: ChaosOptions, io: TextIo): Promise<number> 
             kind: fault.kind,
             startAt,
             endAt: Date.now(),
+            onLeader: isNodeFault(scheduled) && scheduled.node === 'leader' && leader !== undefined,
             description: describeFault(fault),
             nodes: faultNodes(fault),
           });
@@ -415,6 +416,8 @@ function ribMismatch(t: LabTopology, nodes: readonly string[]): string | undefin
     routerNextHops(t, `${LAB_BGP.vipv4}/32`),
   );
 }
+
+const isNodeFault = (f: Fault): f is Fault & { node: string } => 'node' in f;
 
 function preflight(): string | undefined {
   try {

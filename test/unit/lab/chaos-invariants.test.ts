@@ -167,6 +167,24 @@ describe('outagePerFault and serviceViolations', () => {
   });
 });
 
+describe('outagePerFault: answers in flight', () => {
+  it('charges a gap that starts just before a fault to that fault, not to an earlier one', () => {
+    const episodes = [{ index: 1, startAt: 0, endAt: 3000, settledAt: 3500, problems: [] }];
+    const faults = [
+      { id: 1, episode: 1, kind: 'kill', startAt: 0, endAt: 2000 },
+      { id: 2, episode: 1, kind: 'cut', startAt: 1500, endAt: 2500 },
+    ];
+    const outages = outagePerFault(faults, episodes, [{ vip: VIP, from: 1480, to: 1990 }]);
+    assert.deepEqual(
+      [...outages],
+      [
+        [1, 0],
+        [2, 490],
+      ],
+    );
+  });
+});
+
 describe('resources, reallocation, RIB', () => {
   it('flags the first sample over a bound per node', () => {
     const samples = [
@@ -212,6 +230,7 @@ describe('report', () => {
         kind: 'kill',
         startAt: 1000,
         endAt: 2000,
+        onLeader: true,
         description: '#1 kill node1',
         nodes: ['node1'],
       },
@@ -248,11 +267,11 @@ describe('report', () => {
     const summary = summarize(result, 'herald lab chaos --seed 7');
     assert.deepEqual(
       summary.byKind.find((r) => r.kind === 'kill'),
-      { kind: 'kill', count: 2, p50: 0, p99: 600, max: 600 },
+      { kind: 'kill', count: 2, p50: 0, p99: 600, max: 600, onLeader: { count: 1, p50: 600, p99: 600 } },
     );
     assert.equal(summary.splitBrain.max, 400);
     const table = summaryTable(summary, result.violations);
-    assert.match(table, /\| kill \| 2 \| 0 \| 600 \| 600 \|/);
+    assert.match(table, /\| kill \| 2 \| 0 \| 600 \| 600 \| 1 \| 600 \/ 600 \|/);
     assert.match(table, /VIOLATION crash: node2/);
     assert.match(table, /replay: herald lab chaos --seed 7/);
   });
