@@ -101,7 +101,13 @@ export class BgpSessionActor<M> {
       ...(this.deps.id ? { id: this.deps.id } : {}),
       ...(this.deps.inspect ? { inspect: this.deps.inspect } : {}),
     });
-    actor.subscribe({ error: (error) => this.deps.onError?.(error) });
+    actor.subscribe({
+      // An errored machine ignores every later event: its connection would stay open unowned.
+      error: (error) => {
+        this.closeConnection();
+        this.deps.onError?.(error);
+      },
+    });
     this.actor = actor;
     actor.start();
     actor.send({ type: 'bgp.start' });

@@ -55,9 +55,17 @@ export interface BgpSpeakerDeps<M> {
   readonly onBfd?: (peer: string, up: boolean, reason: string) => void;
   /** UPDATE messages sent (for metallb_bgp_updates_total). */
   readonly onUpdatesSent?: (peer: string, count: number) => void;
+  /**
+   * A session machine failed (an action threw): the speaker owns it — the session is dropped
+   * and started afresh after `restartInMs` (1 s doubling to 60 s; back to 1 s after 30 s up).
+   */
+  readonly onSessionError?: (peer: string, error: unknown, restartInMs: number) => void;
 }
 
 const BFD_STOP_DELAY_MS = 100;
+const RESTART_MIN_MS = 1000;
+const RESTART_MAX_MS = 60_000;
+const RESET_AFTER_MS = 30_000;
 
 interface Running<M> {
   readonly key: string;
@@ -90,6 +98,13 @@ export class BgpSpeakerActor<M> {
   private readonly running = new Map<string, Running<M>>();
   private table: RouteTable = new Map();
   private stopped = false;
+  /** The sessions of the latest plan. */
+  private wanted = new Map<string, BgpSession>();
+  /** Consecutive machine failures per peer, and peers waiting out their restart backoff. */
+  private readonly failures = new Map<string, number>();
+  private readonly restarting = new Set<string>();
+  /** When each peer's session last came up: a failure after RESET_AFTER_MS up starts the backoff over. */
+  private readonly establishedAt = new Map<string, number>();
 
   constructor(private readonly deps: BgpSpeakerDeps<M>) {}
 
@@ -99,11 +114,13 @@ export class BgpSpeakerActor<M> {
     const before = this.table;
     this.table = plan.routes;
     const wanted = new Map(plan.sessions.map((s) => [s.name, s]));
+    this.wanted = wanted;
     for (const [name, run] of this.running) {
       const session = wanted.get(name);
       if (!session || sessionKey(session) !== run.key) this.end(name, run);
     }
-    for (const [name, session] of wanted) if (!this.running.has(name)) this.begin(session);
+    for (const [name, session] of wanted)
+      if (!this.running.has(name) && !this.restarting.has(name)) this.begin(session);
     for (const [peer, changes] of diffRoutes(before, this.table)) {
       const run = this.running.get(peer);
       if (!run || run.actor.state() !== 'established') continue; // it gets the table when it comes up
@@ -159,8 +176,12 @@ export class BgpSpeakerActor<M> {
       ...(deps.inspect ? { inspect: deps.inspect } : {}),
       ...(deps.random ? { random: deps.random } : {}),
       onTransition: (t) => deps.onTransition?.(peer, t),
-      onEstablished: (n) => deps.onEstablished?.(peer, n),
+      onEstablished: (n) => {
+        this.establishedAt.set(peer, deps.clock.now());
+        deps.onEstablished?.(peer, n);
+      },
       onDown: (reason) => deps.onDown?.(peer, reason),
+      onError: (error) => this.failed(peer, actor, error),
     });
     const bfd =
       session.bfd?.settings && deps.bfd
@@ -174,6 +195,27 @@ export class BgpSpeakerActor<M> {
         : undefined;
     this.running.set(peer, { key: sessionKey(session), live, actor, bfd });
     actor.start();
+  }
+
+  /** A session machine errored (it would ignore every later event): drop it, restart with backoff. */
+  private failed(peer: string, actor: BgpSessionActor<M>, error: unknown): void {
+    const run = this.running.get(peer);
+    if (this.stopped || run?.actor !== actor) return;
+    this.end(peer, run);
+    const upSince = this.establishedAt.get(peer);
+    this.establishedAt.delete(peer);
+    if (upSince !== undefined && this.deps.clock.now() - upSince >= RESET_AFTER_MS)
+      this.failures.delete(peer);
+    const failures = (this.failures.get(peer) ?? 0) + 1;
+    this.failures.set(peer, failures);
+    const delay = Math.min(RESTART_MAX_MS, RESTART_MIN_MS * 2 ** (failures - 1));
+    this.restarting.add(peer);
+    this.deps.onSessionError?.(peer, error, delay);
+    this.deps.clock.setTimeout(() => {
+      this.restarting.delete(peer);
+      const session = this.wanted.get(peer);
+      if (!this.stopped && session && !this.running.has(peer)) this.begin(session);
+    }, delay);
   }
 
   private end(name: string, run: Running<M>): void {
