@@ -4,13 +4,15 @@
 // bgpd in a 4th host advertises the same N prefixes for comparison, measured the same two ways
 // (config loaded with vtysh -f → RIB; Established → RIB). The RIB is read with vtysh (about
 // 100 ms a query, the resolution of these figures); session Up times come from FRR's log.
+// --backend frr carries the speakers' routes through the FRR daemons they supervise (rendered
+// frr.conf, frr-reload.py); --backend both runs a native lab, then an FRR one, side by side.
 import { execFile } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { TextIo as CliIo } from '../ports/text-io.js';
-import type { BgpBenchOptions } from './bgp-bench.js';
+import { benchBackends, type BgpBenchOptions } from './bgp-bench.js';
 import {
   enableFrrDebugLog,
   readFrrEvents,
@@ -109,15 +111,42 @@ async function untilComplete(
 }
 
 export async function routesBench(options: BgpBenchOptions, io: CliIo): Promise<number> {
+  const runs: { backend: string; code: number; result?: RoutesResult }[] = [];
+  for (const backend of benchBackends(options.backend))
+    runs.push({ backend, ...(await routesRun(options, backend, io)) });
+  if (runs.length > 1) {
+    io.out(`\nside by side, ${options.vips} prefixes per speaker:`);
+    const range = (values: readonly (Complete | undefined)[]) => {
+      const ms = values.flatMap((c) => (c?.ms == null ? [] : [c.ms]));
+      return ms.length === 0 ? 'never' : `${Math.min(...ms)}–${Math.max(...ms)} ms`;
+    };
+    for (const r of runs) {
+      const h = r.result?.herald;
+      io.out(
+        `  ${r.backend.padEnd(6)} ${
+          h
+            ? `config written → RIB ${range(Object.values(h.configToRib))}; Established → RIB ${range(Object.values(h.establishedToRib))}; router BFD downs ${h.routerEventsSinceConfig.bfdDown}, BGP downs ${h.routerEventsSinceConfig.bgpDown}${h.frrApplied ? `; frr-reload.py applied after ${JSON.stringify(h.frrApplied)} ms` : ''}`
+            : 'failed'
+        }`,
+      );
+    }
+  }
+  return Math.max(...runs.map((r) => r.code));
+}
+
+type RoutesResult = Awaited<ReturnType<typeof routesRun>>['result'] & object;
+
+async function routesRun(options: BgpBenchOptions, backend: 'native' | 'frr', io: CliIo) {
   const vips = options.vips;
   const prefixes = [LAB_BGP.vipv4, ...Array.from({ length: vips - 1 }, (_, i) => bulkAddress(i))];
   const load = [loadavg()];
-  io.out(`bgp-bench routes: ${vips} prefixes per speaker, target ≤ 2000 ms`);
+  io.out(`bgp-bench routes: ${vips} prefixes per speaker, ${backend} backend, target ≤ 2000 ms`);
   const t = await labUp(3, options.id, (m) => io.out(`lab: ${m}`), {
     bgp: {
       router: 'frr',
       bfdIntervalMs: 300,
       services: 1,
+      backend,
     },
     k8s: options.k8s === true,
   });
@@ -155,7 +184,7 @@ export async function routesBench(options: BgpBenchOptions, io: CliIo): Promise<
     await sleep(2000);
 
     // Herald: all N Services at once in the speakers' watched config directory.
-    const yaml = labBgpConfigYaml(t, { router: 'frr', bfdIntervalMs: 300, services: vips });
+    const yaml = labBgpConfigYaml(t, { router: 'frr', bfdIntervalMs: 300, services: vips, backend });
     writeFileSync(join(dir, 'bgp.yaml.next'), yaml);
     const heraldConfigAt = Date.now();
     renameSync(join(dir, 'bgp.yaml.next'), join(dir, 'config', 'bgp.yaml'));
@@ -183,6 +212,19 @@ export async function routesBench(options: BgpBenchOptions, io: CliIo): Promise<
       }),
     );
     io.out(`Herald: config written → each speaker logged it loaded (ms): ${JSON.stringify(configLoaded)}`);
+    // With the FRR backend: when FRR accepted the rendered file (frr-reload.py done), and its time.
+    const frrApplied =
+      backend === 'frr'
+        ? Object.fromEntries(
+            t.nodes.map((n) => {
+              const e = readSpeakerEvents(options.id, n.name).find(
+                (x) => x.component === 'frr' && x.event === 'configApplied' && x.atMs >= heraldConfigAt,
+              );
+              return [n.name, e ? { afterMs: e.atMs - heraldConfigAt, reloadMs: e.fields.reloadMs } : null];
+            }),
+          )
+        : undefined;
+    if (frrApplied) io.out(`Herald (FRR backend): frr-reload.py applied: ${JSON.stringify(frrApplied)}`);
     for (const n of nodes)
       io.out(`Herald: config written → RIB holds all ${vips} from ${n}: ${show(heraldConfig.perPeer[n])}`);
     // Then: does it stay? 30 s of polls, counting those where a node lacks prefixes.
@@ -203,6 +245,7 @@ export async function routesBench(options: BgpBenchOptions, io: CliIo): Promise<
     load.push(loadavg());
     const result = {
       mode: 'routes',
+      backend,
       prefixesPerSpeaker: vips,
       targetMs: 2000,
       cpus: cpus().length,
@@ -216,6 +259,7 @@ export async function routesBench(options: BgpBenchOptions, io: CliIo): Promise<
       herald: {
         configToRib: heraldConfig.perPeer,
         configToLoadedMs: configLoaded,
+        frrApplied,
         incompletePollsBeforeDone: incompletePolls,
         unstablePollsIn30sAfter: { unstable, of: steady.polls },
         routerEventsSinceConfig: {
@@ -226,17 +270,17 @@ export async function routesBench(options: BgpBenchOptions, io: CliIo): Promise<
       },
     };
     mkdirSync(options.out, { recursive: true });
-    const file = join(options.out, 'bgp-routes.json');
+    const file = join(options.out, `bgp-routes${backend === 'frr' ? '-frr' : ''}.json`);
     writeFileSync(file, JSON.stringify(result, null, 2));
     io.out(`results: ${file}`);
     const worst = Math.max(
       ...Object.values(heraldReset).map((c) => c.ms ?? Number.POSITIVE_INFINITY),
       ...Object.values(heraldConfig.perPeer).map((c) => c.ms ?? Number.POSITIVE_INFINITY),
     );
-    return worst <= 2000 ? 0 : 1;
+    return { code: worst <= 2000 ? 0 : 1, result };
   } catch (error) {
     io.err(`herald lab bgp-bench: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
+    return { code: 1, result: undefined };
   } finally {
     labDown(options.id, () => undefined);
   }
