@@ -92,6 +92,8 @@ export interface SettleInput {
   readonly windowMs: number;
   /** VIPs that must answer HTTP (and, for IPv4, exactly one MAC answers ARP). */
   readonly serving: readonly string[];
+  /** VIPs routed to several nodes (BGP, ECMP): they must answer, from any node. */
+  readonly anycast?: readonly string[];
   /** IPv4 VIPs nobody may answer ARP for (Services removed). */
   readonly withdrawn: readonly string[];
   readonly gapMs: number;
@@ -111,6 +113,11 @@ export function settleProblems(input: SettleInput): string[] {
       input.http.filter((s) => s.vip === vip && s.at >= from && s.node !== undefined).map((s) => s.node),
     );
     if (nodes.size > 1) problems.push(`${vip}: answered by ${[...nodes].sort().join(' and ')}`);
+  }
+  for (const vip of input.anycast ?? []) {
+    const gaps = outageGaps(input.http, vip, from, input.now, input.gapMs);
+    if (gaps.length > 0)
+      problems.push(`${vip}: no HTTP answer for ${Math.max(...gaps.map((g) => g.to - g.from))} ms`);
   }
   const v4 = (vip: string) => !vip.includes(':');
   for (const vip of input.serving.filter(v4)) {
@@ -195,6 +202,8 @@ export function outagePerFault(
   faults: readonly FaultWindow[],
   episodes: readonly EpisodeWindow[],
   gaps: readonly Gap[],
+  /** BGP VIPs: in an episode that restarts the router, their gaps are the router's recovery. */
+  anycast: ReadonlySet<string> = new Set(),
 ): Map<number, number> {
   const out = new Map<number, number>(faults.map((f) => [f.id, 0]));
   for (const gap of gaps) {
@@ -206,7 +215,10 @@ export function outagePerFault(
     const pick = (list: readonly FaultWindow[]) =>
       list.filter((f) => f.startAt <= gap.from + IN_FLIGHT_MS).at(-1) ??
       list.find((f) => f.startAt <= gap.to);
-    const cause = pick(mine.filter((f) => f.kind !== 'churn')) ?? pick(mine);
+    const router = anycast.has(gap.vip)
+      ? mine.find((f) => f.kind === 'routerRestart' && f.startAt <= gap.to)
+      : undefined;
+    const cause = router ?? pick(mine.filter((f) => f.kind !== 'churn')) ?? pick(mine);
     if (!cause) continue;
     const ms = gap.to - Math.max(gap.from, cause.startAt);
     out.set(cause.id, Math.max(out.get(cause.id) ?? 0, ms));
@@ -224,13 +236,15 @@ export function serviceViolations(
   const violations: Violation[] = [];
   for (const f of faults) {
     const ms = outages.get(f.id) ?? 0;
-    if (ms > bounds.outageMs)
+    // A restarted router needs its sessions back: it is held to the settle bound.
+    const bound = f.kind === 'routerRestart' ? bounds.settleMs : bounds.outageMs;
+    if (ms > bound)
       violations.push({
         kind: 'outageTooLong',
         at: f.startAt,
         episode: f.episode,
         fault: f.id,
-        detail: `${f.kind}: client outage ${ms} ms > ${bounds.outageMs} ms`,
+        detail: `${f.kind}: client outage ${ms} ms > ${bound} ms`,
       });
   }
   for (const e of episodes)

@@ -141,21 +141,29 @@ export async function chaos(options: ChaosOptions, io: TextIo): Promise<number> 
     const http: HttpSample[] = [];
     const arp: ArpRound[] = [];
     const webVips = options.mode === 'bgp' ? [] : [t.vipv4, t.vipv6];
-    const targets = [
+    // The client asks the layer-2 VIPs; the router (whose kernel holds the BGP multipath
+    // route) asks the BGP VIP.
+    const clientTargets = [
       ...webVips.map((v) => `${v}@20`),
-      ...(options.mode === 'l2' ? [] : [`${LAB_BGP.vipv4}@20`]),
       ...(options.mode === 'bgp' ? [] : CHURN_SLOTS.map((s) => `${s.ip}@100`)),
     ];
-    const httpProbe = spawn(
-      'ip',
-      ['netns', 'exec', t.client.namespace, process.execPath, '-e', HTTP_PROBE, String(maxMs), ...targets],
-      { stdio: ['pipe', 'pipe', 'inherit'] },
-    );
-    probes.push(httpProbe);
-    createInterface({ input: httpProbe.stdout }).on('line', (line) => {
-      const r = parseLine(line) as { v: string; s: number; a: number; n: string | null } | undefined;
-      if (r) http.push({ vip: r.v, sent: r.s, at: r.a, node: r.n ?? undefined });
-    });
+    const bgpVips = bgp ? [LAB_BGP.vipv4] : [];
+    for (const [namespace, targets] of [
+      [t.client.namespace, clientTargets],
+      [t.router.namespace, bgpVips.map((v) => `${v}@20`)],
+    ] as const) {
+      if (targets.length === 0) continue;
+      const probe = spawn(
+        'ip',
+        ['netns', 'exec', namespace, process.execPath, '-e', HTTP_PROBE, String(maxMs), ...targets],
+        { stdio: ['pipe', 'pipe', 'inherit'] },
+      );
+      probes.push(probe);
+      createInterface({ input: probe.stdout }).on('line', (line) => {
+        const r = parseLine(line) as { v: string; s: number; a: number; n: string | null } | undefined;
+        if (r) http.push({ vip: r.v, sent: r.s, at: r.a, node: r.n ?? undefined });
+      });
+    }
     const arpVips = options.mode === 'bgp' ? [] : [t.vipv4, ...CHURN_SLOTS.map((s) => s.ip)];
     if (arpVips.length > 0) {
       const arpProbe = spawn(
@@ -250,10 +258,8 @@ export async function chaos(options: ChaosOptions, io: TextIo): Promise<number> 
           arp,
           now: Date.now(),
           windowMs: 1500,
-          serving:
-            options.mode === 'bgp'
-              ? [LAB_BGP.vipv4]
-              : [...webVips, ...churnVips, ...(bgp ? [LAB_BGP.vipv4] : [])],
+          serving: options.mode === 'bgp' ? [] : [...webVips, ...churnVips],
+          anycast: bgpVips,
           withdrawn: options.mode === 'bgp' ? [] : gone,
           gapMs: bounds.gapMs,
           macOf,
@@ -341,7 +347,7 @@ export async function chaos(options: ChaosOptions, io: TextIo): Promise<number> 
     faultWindows.sort((a, b) => a.id - b.id);
     const served = options.mode === 'bgp' ? [LAB_BGP.vipv4] : [...webVips, ...(bgp ? [LAB_BGP.vipv4] : [])];
     const gaps = served.flatMap((vip) => outageGaps(http, vip, startedAt, endedAt, bounds.gapMs));
-    const outages = outagePerFault(faultWindows, episodes, gaps);
+    const outages = outagePerFault(faultWindows, episodes, gaps, new Set(bgpVips));
     violations.push(
       ...serviceViolations(faultWindows, episodes, outages, bounds),
       ...resourceViolations(resources, bounds),

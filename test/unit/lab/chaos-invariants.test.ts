@@ -115,6 +115,18 @@ describe('settleProblems: the stale neighbour entry', () => {
   });
 });
 
+describe('settleProblems: anycast (BGP) VIPs', () => {
+  it('need answers, from any node, and no ARP', () => {
+    const bgp = '10.78.0.10';
+    const http = [...answers('node1', 0, 3000, bgp), ...answers('node2', 10, 3000, bgp)];
+    const base = { now: 3000, windowMs: 1500, serving: [], withdrawn: [], gapMs: 150, arp: [] };
+    assert.deepEqual(settleProblems({ ...base, anycast: [bgp], http }), []);
+    assert.deepEqual(settleProblems({ ...base, anycast: [bgp], http: answers('node1', 0, 2000, bgp) }), [
+      '10.78.0.10: no HTTP answer for 1020 ms',
+    ]);
+  });
+});
+
 describe('splitBrainMs', () => {
   it('adds up the time two MACs answered', () => {
     const arp = [
@@ -182,6 +194,30 @@ describe('outagePerFault: answers in flight', () => {
         [2, 490],
       ],
     );
+  });
+});
+
+describe('outagePerFault: router restarts', () => {
+  it('charges BGP VIP gaps of its episode to the router restart, held to the settle bound', () => {
+    const episodes = [{ index: 1, startAt: 0, endAt: 3000, settledAt: 9000, problems: [] }];
+    const faults = [
+      { id: 1, episode: 1, kind: 'routerRestart', startAt: 0, endAt: 1300 },
+      { id: 2, episode: 1, kind: 'cut', startAt: 140, endAt: 1200 },
+    ];
+    const bgp = '10.78.0.10';
+    const gaps = [
+      { vip: bgp, from: 130, to: 6000 },
+      { vip: VIP, from: 130, to: 600 },
+    ];
+    const outages = outagePerFault(faults, episodes, gaps, new Set([bgp]));
+    assert.deepEqual(
+      [...outages],
+      [
+        [1, 5870],
+        [2, 460],
+      ],
+    );
+    assert.deepEqual(serviceViolations(faults, episodes, outages, DEFAULT_BOUNDS), []);
   });
 });
 
