@@ -3,7 +3,7 @@
 // under /etc/frr), in the namespace the speaker runs in. Configuration goes in through FRR's own
 // frr-reload.py (frr-pythontools), which diffs the new file against the running configuration
 // and applies only the difference — sessions stay up; queries through vtysh.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrrProcesses } from '../ports/frr.js';
@@ -22,24 +22,55 @@ export interface FrrProcessOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A command's stdout, or an error carrying what it printed (FRR's message). */
-function run(file: string, args: readonly string[], timeoutMs = 30_000): Promise<string> {
+/**
+ * A command's stdout, or an error carrying what it printed (FRR's message). The command runs in a
+ * process group of its own, killed whole at the timeout: frr-reload.py's vtysh child must not go
+ * on applying lines after the reload was given up (and the last good text is being restored).
+ */
+export function runCommand(file: string, args: readonly string[], timeoutMs = 30_000): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(
-      file,
-      args,
-      { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 256 << 20 },
-      (error, stdout, stderr) => {
-        if (!error) {
-          resolve(stdout);
-          return;
-        }
-        const said = `${stdout}\n${stderr}`.trim();
-        reject(new Error(said || error.message, { cause: error }));
-      },
-    );
+    const child = spawn(file, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }, timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const stdout = Buffer.concat(out).toString('utf8');
+      if (code === 0 && !timedOut) {
+        resolve(stdout);
+        return;
+      }
+      const said = `${stdout}\n${Buffer.concat(err).toString('utf8')}`.trim();
+      const what = file.split('/').at(-1) ?? file;
+      if (timedOut)
+        reject(new Error(`${what} did not finish within ${timeoutMs / 1000} s${said ? `: ${said}` : ''}`));
+      else reject(new Error(said || `${what} exited with ${signal ?? `code ${code ?? '?'}`}`));
+    });
   });
 }
+
+/**
+ * How long a reload of `text` may take: frr-reload.py hands the added lines to one vtysh, but
+ * FRR 8.4 takes every prefix-list line in every daemon, and a thousand Services (some 3,000
+ * lines) took 40–60 s on a loaded 2-core machine. 30 s plus 50 ms a line.
+ */
+export const reloadTimeoutMs = (text: string): number => 30_000 + 50 * text.split('\n').length;
+
+const run = runCommand;
 
 export class FrrDaemonProcesses implements FrrProcesses {
   private readonly children = new Map<string, ChildProcess>();
@@ -127,21 +158,25 @@ export class FrrDaemonProcesses implements FrrProcesses {
     const file = join(dir, 'frr.conf.new');
     writeFileSync(file, text, { mode: 0o600 });
     try {
-      await run(FRR_RELOAD, [
-        '--reload',
-        '--stdout',
-        '--log-level',
-        'error',
-        '--vty_socket',
-        dir,
-        '--rundir',
-        dir,
-        '--confdir',
-        dir,
-        '--bindir',
-        '/usr/bin',
-        file,
-      ]);
+      await run(
+        FRR_RELOAD,
+        [
+          '--reload',
+          '--stdout',
+          '--log-level',
+          'error',
+          '--vty_socket',
+          dir,
+          '--rundir',
+          dir,
+          '--confdir',
+          dir,
+          '--bindir',
+          '/usr/bin',
+          file,
+        ],
+        reloadTimeoutMs(text),
+      );
     } catch (error) {
       writeFileSync(join(dir, 'frr.conf.rejected'), text, { mode: 0o600 });
       throw new Error(frrMessage(error instanceof Error ? error.message : String(error)), { cause: error });
