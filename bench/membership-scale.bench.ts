@@ -56,6 +56,9 @@ interface Row {
 
 async function scenario(n: number): Promise<Row> {
   const wallStart = performance.now();
+  /** Progress on stderr: a large N takes long enough to want to know where it is. */
+  const phase = (name: string): void =>
+    console.error(`N=${n} ${name}: wall ${((performance.now() - wallStart) / 1000).toFixed(0)} s`);
   const clock = new SimClock();
   const network = new SimNetwork(
     clock,
@@ -109,6 +112,7 @@ async function scenario(n: number): Promise<Row> {
     };
   };
 
+  phase(`formed in ${formMs ?? 'n/a'} ms`);
   // Steady state: traffic and CPU.
   network.resetTraffic();
   let mark = changes.length;
@@ -120,6 +124,9 @@ async function scenario(n: number): Promise<Row> {
   const msgs = traffic.reduce((s, t) => s + t.messages, 0);
   const bytes = traffic.reduce((s, t) => s + t.bytes, 0);
   const maxBytes = Math.max(...traffic.map((t) => t.bytes));
+  phase(
+    `steady: ${(msgs / n / seconds).toFixed(1)} msgs, ${(bytes / n / seconds / 1024).toFixed(1)} KiB, ${((cpu.user + cpu.system) / n / seconds).toFixed(0)} µs CPU per member per s`,
+  );
   const falseSuspicions: Record<string, number> = {};
   const falseDeaths: Record<string, number> = {};
   const steady = falseAccusations(mark);
@@ -133,6 +140,7 @@ async function scenario(n: number): Promise<Row> {
     const found = falseAccusations(mark);
     falseSuspicions[`${loss * 100}%`] = found.suspicions;
     falseDeaths[`${loss * 100}%`] = found.deaths;
+    phase(`${loss * 100} % loss: ${found.suspicions} false suspicions, ${found.deaths} false deaths`);
   }
   network.link.loss = 0;
   await clock.runUntilTrue(converged, 30_000, 10);
