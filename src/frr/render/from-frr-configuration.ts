@@ -90,7 +90,7 @@ function neighborOf(
     unnumbered,
     family,
     remoteAs: n.asn ?? n.dynamicASN ?? 'external',
-    localAs: undefined,
+    localAs: n.localASN,
     port: n.port === undefined || n.port === 179 ? undefined : n.port,
     sourceAddress: n.sourceaddress,
     password,

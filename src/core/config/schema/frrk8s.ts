@@ -23,6 +23,8 @@ const localPrefPrefixes = z.strictObject({ localPref: uint32, prefixes: z.array(
 
 export const frrNeighbor = z.strictObject({
   asn: asn.optional(),
+  /** The ASN presented on this session instead of the router's (FRR `local-as`). */
+  localASN: asn.optional(),
   dynamicASN: z.enum(['internal', 'external']).optional(),
   address: z.string().optional(),
   interface: z.string().optional(),
