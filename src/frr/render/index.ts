@@ -15,7 +15,7 @@ import { frrText } from './text.js';
 
 export type { FrrModel, FrrRenderError } from './model.js';
 export type { SecretPassword } from './from-plan.js';
-export { filterName } from './text.js';
+export { filterName } from './naming.js';
 export { secretPasswordFrom } from './secrets.js';
 
 export interface FrrRenderInput {

@@ -1,11 +1,16 @@
 // The model as frr.conf text. Everything is printed in a fixed order (VRFs by name with the
-// default first, neighbours by address then interface, prefixes in address order, profiles by
-// name, raw snippets by priority), so equal models give byte-equal files and a reload can be
-// skipped by comparing text. Comments name the Herald object each block comes from.
+// default first, neighbours by address then interface, prefixes in address order, tags in
+// ascending order, profiles by name, raw snippets by priority), so equal models give byte-equal
+// files and a reload can be skipped by comparing text. Comments name the Herald object each block
+// comes from.
 //
-// Per neighbour two route-maps: `<name>-out` lets out exactly the prefixes it may be sent, one
-// entry per set of attributes (LOCAL_PREF, communities) and family, and ends in FRR's implicit
-// deny; `<name>-in` refuses alwaysBlock, then accepts what toReceive allows (nothing by default).
+// Which neighbour is sent which prefix travels as a route tag (tags.ts): each `network` sets the
+// tag of its signature (the neighbours it goes to, with their attributes), and per neighbour
+// `<name>-out` has one `match tag` entry per signature it is part of, setting that neighbour's
+// attributes (LOCAL_PREF, communities). A prefix a neighbour is sent that this router does not
+// originate (leaked by `import vrf`) is matched by a prefix-list as before. Anything else meets
+// FRR's implicit deny. `<name>-in` refuses alwaysBlock, then accepts what toReceive allows
+// (nothing by default).
 import { comparePrefixTexts } from '../../core/bgp-plan/index.js';
 import type { IpFamily } from '../../core/net/ip.js';
 import type {
@@ -16,6 +21,8 @@ import type {
   IncomingPrefix,
   OutgoingPrefix,
 } from './model.js';
+import { filterName, tagRouteMap } from './naming.js';
+import { assignTags, type TagPlan } from './tags.js';
 
 const BLOCK_LIST = { 4: 'herald-always-block-v4', 6: 'herald-always-block-v6' } as const;
 const FAMILIES: readonly IpFamily[] = [4, 6];
@@ -42,9 +49,12 @@ export function frrText(model: FrrModel): string {
     }
     out.push('!');
   }
+  const tags = assignTags(model);
+  out.push(...tagRouteMaps(tags));
   for (const router of model.routers.values())
-    for (const neighbor of router.neighbors.values()) out.push(...neighborFilters(model, router, neighbor));
-  for (const router of model.routers.values()) out.push(...routerBlock(router));
+    for (const neighbor of router.neighbors.values())
+      out.push(...neighborFilters(model, tags, router, neighbor));
+  for (const router of model.routers.values()) out.push(...routerBlock(router, tags));
   if (model.bfdProfiles.size > 0) out.push(...bfdBlock(model.bfdProfiles.values()));
   for (const raw of model.raw) {
     out.push(`! raw config of ${raw.source} (priority ${raw.priority})`);
@@ -54,41 +64,53 @@ export function frrText(model: FrrModel): string {
   return `${out.join('\n')}\n`;
 }
 
-/** The name a neighbour's prefix-lists and route-maps start with: unique across VRFs. */
-export function filterName(router: FrrRouter, neighbor: FrrNeighbor): string {
-  return router.vrf === '' ? neighbor.target : `${neighbor.target}@${router.vrf}`;
-}
-
 function describe(router: FrrRouter, neighbor: FrrNeighbor): string {
   const where = router.vrf === '' ? '' : ` in vrf ${router.vrf}`;
   return `neighbor ${neighbor.target}${where} (${neighbor.sources.join(', ')})`;
 }
 
-function neighborFilters(model: FrrModel, router: FrrRouter, neighbor: FrrNeighbor): string[] {
+/** `route-map herald-tag-T`: what a `network` names to set tag T, with who is sent its prefixes. */
+function tagRouteMaps(tags: TagPlan): string[] {
+  const out: string[] = [];
+  for (const [tag, names] of tags.tags)
+    out.push(
+      `! tag ${tag}: sent to ${names.join(', ')}`,
+      `route-map ${tagRouteMap(tag)} permit 10`,
+      ` set tag ${tag}`,
+      'exit',
+    );
+  if (out.length > 0) out.push('!');
+  return out;
+}
+
+function neighborFilters(model: FrrModel, tags: TagPlan, router: FrrRouter, neighbor: FrrNeighbor): string[] {
   const name = filterName(router, neighbor);
   const out: string[] = [];
   const routes = [...neighbor.outgoing.values()].sort((a, b) => comparePrefixTexts(a.prefix, b.prefix));
   out.push(`! ${describe(router, neighbor)}: ${routes.length} prefix(es) sent`);
   let seq = 0;
-  if (routes.length === 0) {
-    out.push(`route-map ${name}-out deny ${(seq += 10)}`, 'exit');
-  } else {
-    const groups = groupByAttributes(routes);
-    groups.forEach((group, g) => {
-      for (const family of FAMILIES) {
-        const members = group.filter((r) => r.family === family);
-        if (members.length === 0) continue;
-        const list = `${name}-out-${g + 1}-${suffix(family)}`;
-        let listSeq = 0;
-        for (const r of members)
-          out.push(`${ipWord(family)} prefix-list ${list} seq ${(listSeq += 5)} permit ${r.prefix}`);
-        out.push(`route-map ${name}-out permit ${(seq += 10)}`);
-        out.push(` match ${ipWord(family)} address prefix-list ${list}`);
-        out.push(...setStatements(members[0]));
-        out.push('exit');
-      }
-    });
+  const tagged = tags.byNeighbor.get(name) ?? [];
+  for (const { tag, route } of tagged) {
+    out.push(`route-map ${name}-out permit ${(seq += 10)}`, ` match tag ${tag}`);
+    out.push(...setStatements(route), 'exit');
   }
+  // Prefixes this router has no `network` for (leaked from another VRF): by prefix-list.
+  const untagged = routes.filter((r) => !router.networks.has(r.prefix));
+  groupByAttributes(untagged).forEach((group, g) => {
+    for (const family of FAMILIES) {
+      const members = group.filter((r) => r.family === family);
+      if (members.length === 0) continue;
+      const list = `${name}-out-${g + 1}-${suffix(family)}`;
+      let listSeq = 0;
+      for (const r of members)
+        out.push(`${ipWord(family)} prefix-list ${list} seq ${(listSeq += 5)} permit ${r.prefix}`);
+      out.push(`route-map ${name}-out permit ${(seq += 10)}`);
+      out.push(` match ${ipWord(family)} address prefix-list ${list}`);
+      out.push(...setStatements(members[0]));
+      out.push('exit');
+    }
+  });
+  if (seq === 0) out.push(`route-map ${name}-out deny ${(seq += 10)}`, 'exit');
   out.push(...incomingFilters(model, name, neighbor));
   out.push('!');
   return out;
@@ -156,7 +178,8 @@ function selectorText(s: IncomingPrefix): string {
 const isEbgp = (router: FrrRouter, n: FrrNeighbor): boolean =>
   n.remoteAs === 'external' || (typeof n.remoteAs === 'number' && n.remoteAs !== (n.localAs ?? router.asn));
 
-function routerBlock(router: FrrRouter): string[] {
+function routerBlock(router: FrrRouter, tags: TagPlan): string[] {
+  const networkTags = tags.networkTags.get(router.vrf);
   const out: string[] = [`router bgp ${router.asn}${router.vrf === '' ? '' : ` vrf ${router.vrf}`}`];
   out.push(` ! from ${router.sources.join(', ')}`);
   if (router.routerId !== undefined) out.push(` bgp router-id ${router.routerId}`);
@@ -188,7 +211,11 @@ function routerBlock(router: FrrRouter): string[] {
     const neighbors = [...router.neighbors.values()].filter((n) => n.families.includes(family));
     if (networks.length === 0 && neighbors.length === 0 && router.importVrfs.length === 0) continue;
     out.push(' !', ` address-family ${family === 4 ? 'ipv4' : 'ipv6'} unicast`);
-    for (const [prefix, reasons] of networks) out.push(`  ! ${reasons.join(', ')}`, `  network ${prefix}`);
+    for (const [prefix, reasons] of networks) {
+      const tag = networkTags?.get(prefix);
+      const routeMap = tag === undefined ? '' : ` route-map ${tagRouteMap(tag)}`;
+      out.push(`  ! ${reasons.join(', ')}`, `  network ${prefix}${routeMap}`);
+    }
     for (const vrf of router.importVrfs) out.push(`  import vrf ${vrf}`);
     for (const n of neighbors) {
       const name = filterName(router, n);

@@ -30,7 +30,7 @@ describe('herald frr render', () => {
     assert.match(run.out, /^ neighbor 192\.0\.2\.1 remote-as 64600$/m);
     assert.doesNotMatch(run.out, /10\.88\.1\.1/);
     // api (Local policy) has its endpoint on node2: only node2 advertises it.
-    assert.match(run.out, /^ {2}network 203\.0\.113\.21\/32$/m);
+    assert.match(run.out, /^ {2}network 203\.0\.113\.21\/32 route-map herald-tag-\d+$/m);
   });
 
   it('--node is required', async () => {

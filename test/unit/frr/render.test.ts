@@ -8,6 +8,7 @@ import { parse } from '../../../src/core/config/parse.js';
 import type { Labels } from '../../../src/core/labels.js';
 import { renderFrr, type FrrRenderResult } from '../../../src/frr/render/index.js';
 import { svc } from '../plan/bgp-helpers.js';
+import { sentByNeighbor } from './sent.js';
 
 const NS = 'metallb-system';
 const meta = (name: string) => ({ name, namespace: NS });
@@ -151,8 +152,8 @@ describe('FRR rendering: one neighbour from several sources', () => {
     assert.deepEqual(lines(t, /timers 3 9/), [' neighbor 10.0.0.1 timers 3 9']);
     assert.match(t, / ! BGPPeer metallb-system\/tor, FRRConfiguration metallb-system\/receive\n/);
     // What the plan sends stays; what the FRRConfiguration accepts is added.
+    assert.deepEqual([...(sentByNeighbor(t).get('10.0.0.1')?.keys() ?? [])], ['203.0.113.1/32']);
     assert.deepEqual(lines(t, /^ip prefix-list 10\.0\.0\.1-/), [
-      'ip prefix-list 10.0.0.1-out-1-v4 seq 5 permit 203.0.113.1/32',
       'ip prefix-list 10.0.0.1-in-v4 seq 5 permit 10.200.0.0/16',
     ]);
   });
@@ -192,9 +193,9 @@ describe('FRR rendering: one neighbour from several sources', () => {
     const cfg = (name: string, lp: number, c: string) =>
       frrConfig(name, router(64512, { prefixes: ['192.0.2.0/24'], neighbors: [neighbor(lp, c)] }));
     const same = text([cfg('a', 100, '64512:2'), cfg('b', 100, '64512:1')]);
-    assert.deepEqual(lines(same, /^ set /), [
-      ' set local-preference 100',
-      ' set community 64512:1 64512:2 additive',
+    assert.deepEqual(sentByNeighbor(same).get('10.0.0.1')?.get('192.0.2.0/24'), [
+      'set local-preference 100',
+      'set community 64512:1 64512:2 additive',
     ]);
     const clash = errors([cfg('a', 100, '64512:2'), cfg('b', 200, '64512:1')]);
     assert.match(clash[0] ?? '', /different local preferences \(200 != 100\) for prefix 192\.0\.2\.0\/24/);
@@ -309,12 +310,11 @@ describe('FRR rendering: what the plan advertises', () => {
       bgpPeer('ebgp', { peerAddress: '10.0.0.2' }),
       bgpPeer('left-out', { peerAddress: '10.0.0.3' }),
     ]);
-    assert.deepEqual(lines(t, /^route-map|^ set/), [
-      'route-map 10.0.0.1-out permit 10',
-      ' set local-preference 150',
-      'route-map 10.0.0.1-in deny 10',
-      'route-map 10.0.0.2-out permit 10',
-      'route-map 10.0.0.2-in deny 10',
+    const sent = sentByNeighbor(t);
+    assert.deepEqual(sent.get('10.0.0.1'), new Map([['203.0.113.1/32', ['set local-preference 150']]]));
+    assert.deepEqual(sent.get('10.0.0.2'), new Map([['203.0.113.1/32', []]]));
+    assert.equal(sent.has('10.0.0.3'), false);
+    assert.deepEqual(lines(t, /^route-map 10\.0\.0\.3/), [
       'route-map 10.0.0.3-out deny 10',
       'route-map 10.0.0.3-in deny 10',
     ]);
@@ -350,5 +350,61 @@ describe('FRR rendering: what FRR itself refuses', () => {
       bgpPeer('other', { peerAddress: '10.0.0.2', localASN: 64600 }),
     ]);
     assert.deepEqual(lines(t, /local-as/), [' neighbor 10.0.0.2 local-as 64600 no-prepend replace-as']);
+  });
+});
+
+describe('FRR rendering: which neighbour gets which prefix travels as a route tag', () => {
+  const wide = {
+    ...pool,
+    metadata: meta('wide'),
+    spec: { addresses: ['198.51.100.0/24'] },
+  };
+  const peers = [
+    bgpPeer('ibgp', { peerAddress: '10.0.0.1', peerASN: 64512 }),
+    bgpPeer('ebgp', { peerAddress: '10.0.0.2' }),
+  ];
+  const many = (n: number) => Array.from({ length: n }, (_, i) => svc(`s${i}`, [`198.51.100.${i + 1}`]));
+
+  it('200 Services with the same neighbours and attributes share one tag: no per-prefix filter lines', () => {
+    const objects = [
+      wide,
+      advertisement('w', { ipAddressPools: ['wide'], localPref: 120, communities: ['64512:7'] }),
+      ...peers,
+    ];
+    const t = render(objects, {}, many(200));
+    assert.ok(t.ok);
+    const sent = sentByNeighbor(t.text);
+    assert.equal(sent.get('10.0.0.1')?.size, 200);
+    assert.deepEqual(sent.get('10.0.0.1')?.get('198.51.100.77/32'), [
+      'set local-preference 120',
+      'set community 64512:7 additive',
+    ]);
+    assert.deepEqual(sent.get('10.0.0.2')?.get('198.51.100.77/32'), ['set community 64512:7 additive']);
+    assert.equal(lines(t.text, /prefix-list/).length, 0);
+    assert.equal(lines(t.text, /^route-map herald-tag-/).length, 1);
+    // Two lines a Service (its comment and its `network`), the rest does not grow with them.
+    const fewer = render(objects, {}, many(100));
+    assert.ok(fewer.ok);
+    assert.equal(t.text.split('\n').length - fewer.text.split('\n').length, 200);
+  });
+
+  it('a Service with new neighbours or attributes adds a tag and leaves the other network lines alone', () => {
+    const objects = [
+      wide,
+      pool,
+      advertisement('w', { ipAddressPools: ['wide'], peers: ['ibgp'] }),
+      advertisement('lb', { ipAddressPools: ['lb'], communities: ['64512:9'] }),
+      ...peers,
+    ];
+    const before = render(objects, {}, many(3));
+    const after = render(objects, {}, [...many(3), svc('new', ['203.0.113.5'])]);
+    assert.ok(before.ok && after.ok);
+    const networks = (t: string) => lines(t, /^ {2}network 198\./);
+    assert.deepEqual(networks(after.text), networks(before.text));
+    assert.equal(lines(after.text, /^route-map herald-tag-/).length, 2);
+    const sent = sentByNeighbor(after.text);
+    assert.deepEqual([...(sent.get('10.0.0.2')?.keys() ?? [])], ['203.0.113.5/32']);
+    assert.equal(sent.get('10.0.0.1')?.size, 4);
+    assert.deepEqual(sent.get('10.0.0.2')?.get('203.0.113.5/32'), ['set community 64512:9 additive']);
   });
 });
