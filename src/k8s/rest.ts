@@ -24,8 +24,8 @@ export interface RestRequest {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly path: string;
   readonly body?: unknown;
-  /** For PATCH: merge (default), strategic or json. */
-  readonly patch?: 'merge' | 'strategic' | 'json';
+  /** For PATCH: merge (default), strategic, json or apply (server-side apply; the body is JSON). */
+  readonly patch?: 'merge' | 'strategic' | 'json' | 'apply';
   readonly timeoutMs?: number;
 }
 
@@ -33,6 +33,7 @@ const PATCH_TYPES = {
   merge: 'application/merge-patch+json',
   strategic: 'application/strategic-merge-patch+json',
   json: 'application/json-patch+json',
+  apply: 'application/apply-patch+yaml',
 } as const;
 
 /** How long the credentials read from the KubeConfig are reused (a projected token file rotates). */
