@@ -21,6 +21,7 @@ export function createMemberTracker(
       incarnation: init.incarnation,
       suspicionMinMs: timing.suspicionMinMs,
       suspicionMaxMs: timing.suspicionMaxMs,
+      ...(timing.liveness ? { livenessSuspicionMs: timing.liveness.suspicionMs } : {}),
     },
   });
   let last: MemberStateValue = 'alive';
@@ -46,6 +47,7 @@ export function createMemberTracker(
       const at = clock.now();
       switch (event.type) {
         case 'member.probe.failed':
+        case 'member.liveness.lost':
           actor.send({ ...event, self: init.self, at, expectedConfirmations: init.expectedConfirmations() });
           break;
         case 'member.suspect':

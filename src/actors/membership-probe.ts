@@ -73,6 +73,19 @@ export class Prober {
     this.parts.dissemination.refusedByUs(node, incarnation);
   }
 
+  /**
+   * Our liveness worker stopped hearing the member: suspected at once and told to everyone (the
+   * others' own liveness loss, or ours on top of their suspicion, makes it dead at once; see
+   * member.machine.ts). Not a verdict: a live member refutes as from any suspicion.
+   */
+  livenessLost(node: string): void {
+    const member = this.parts.members.get(node);
+    const state = member?.tracker.state;
+    if (!member || !this.parts.local.running || (state !== 'alive' && state !== 'suspect')) return;
+    member.tracker.send({ type: 'member.liveness.lost' });
+    this.parts.dissemination.suspectedByUs(node, member.tracker.incarnation);
+  }
+
   /** A ping or a ping-req from another member. */
   async answer(
     request: Extract<SwimRequest, { type: 'ping' | 'ping-req' }>,
@@ -152,6 +165,9 @@ export class Prober {
     // Lifeguard: if helpers could not even answer with a nack, the problem may be ours.
     if (!helped.some((r) => r?.type === 'nack')) health.worsen();
     report('failed');
+    // Its liveness worker still speaks: the process runs and its main thread ran lately (a long
+    // GC or a big reload holds up its answers). Its liveness falling silent will accuse it.
+    if (this.deps.liveness?.vouchesFor(node)) return;
     member.tracker.send({ type: 'member.probe.failed' });
     this.parts.dissemination.suspectedByUs(node, member.tracker.incarnation);
   }

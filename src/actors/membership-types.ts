@@ -2,6 +2,7 @@
 // and by the member tracker that runs one member machine per remote speaker.
 import type { MembershipTiming } from '../core/membership/timing.js';
 import type { Clock } from '../ports/clock.js';
+import type { MemberLiveness } from '../ports/member-liveness.js';
 import type { MembershipTransport } from '../ports/membership-transport.js';
 
 export type MemberState = 'alive' | 'suspect' | 'dead' | 'left';
@@ -20,7 +21,8 @@ export type MemberEvent =
   | { type: 'member.dead'; incarnation: number; from: string }
   | { type: 'member.left'; incarnation: number }
   | { type: 'member.probe.failed' }
-  | { type: 'member.probe.ok' };
+  | { type: 'member.probe.ok' }
+  | { type: 'member.liveness.lost' };
 
 export interface MemberChange {
   readonly node: string;
@@ -56,6 +58,12 @@ export interface MembershipDeps {
    */
   readonly initialIncarnation?: number;
   readonly random?: () => number;
+  /**
+   * Fixed-rate liveness datagrams (app/liveness.ts): a member they stop hearing is suspected at
+   * once, one refused is dead, and a failed probe of a member they still hear is no suspicion
+   * (its main thread is busy, its process runs). Absent: SWIM alone.
+   */
+  readonly liveness?: MemberLiveness;
   /** Every probe's outcome and round trip (for the probe histogram). */
   readonly onProbe?: (node: string, outcome: ProbeOutcome, rttMs: number) => void;
 }

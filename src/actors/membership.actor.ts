@@ -4,7 +4,9 @@
 // Its parts each do one job: membership-members.ts (the member table and its change feed),
 // membership-probe.ts (probing), membership-dissemination.ts (broadcast updates and refutation),
 // membership-anti-entropy.ts (push-pull: join and repair). This file wires them and runs the timers.
+import { contactAddress } from '../core/membership/contact.js';
 import { FirstContactGrace } from '../core/membership/first-contact.js';
+import { livenessPeers } from '../core/membership/liveness-detector.js';
 import { LocalHealth } from '../core/membership/health.js';
 import type { SwimReply, SwimRequest } from '../core/membership/wire.js';
 import type { MemberContact } from '../ports/membership-transport.js';
@@ -87,6 +89,12 @@ export class MembershipActor {
 
   async start(): Promise<void> {
     this.local.running = true;
+    // Liveness first: once the transport has made us known, our worker must answer.
+    await this.deps.liveness?.start({
+      lost: (node) => this.prober.livenessLost(node),
+      refused: (node) => this.prober.refused(node),
+    });
+    this.members.onChange(() => this.watchLiveness());
     await this.deps.transport.start({
       onRequest: (request, contact) => this.answer(request, contact),
       onUpdate: (update) => this.dissemination.apply(update),
@@ -111,6 +119,8 @@ export class MembershipActor {
     this.local.running = false;
     for (const t of this.timers) this.deps.clock.clearTimeout(t);
     this.timers.clear();
+    // Stop vouching before the leave: members that miss it then hear silence, not life.
+    await this.deps.liveness?.stop();
     await this.dissemination.announceLeave();
     await new Promise<void>((resolve) =>
       this.deps.clock.setTimeout(() => resolve(), this.deps.timing.leaveFlushMs),
@@ -128,7 +138,24 @@ export class MembershipActor {
     this.timers.add(id);
   }
 
+  /** Tells the liveness layer whom to watch: live members with a known address, ring-bounded. */
+  private watchLiveness(): void {
+    const { liveness, timing, self } = this.deps;
+    if (!liveness || !timing.liveness || !this.local.running) return;
+    const addresses = new Map<string, { address: string; port: number }>();
+    for (const [node, m] of this.members.entries()) {
+      const at = contactAddress(m.contact.addrs);
+      if (at && (m.tracker.state === 'alive' || m.tracker.state === 'suspect')) addresses.set(node, at);
+    }
+    const peers = livenessPeers(self, addresses.keys(), timing.liveness.maxPeers);
+    liveness.watch(
+      peers.map((node) => ({ node, ...(addresses.get(node) as { address: string; port: number }) })),
+    );
+  }
+
   private async probeRound(): Promise<void> {
+    // Contacts change without a state change (a restarted member's new address): keep up.
+    this.watchLiveness();
     const round = this.prober.nextRound();
     this.schedule(this.health.scale(this.deps.timing.probeIntervalMs), () => this.probeRound());
     await Promise.all(round.map((node) => this.prober.probe(node)));

@@ -31,7 +31,8 @@ import { createSpeakerMetrics, type SpeakerMetrics } from '../observe/metrics.js
 import { StateBoard, type BoardChange } from '../observe/state-board.js';
 import { NodeBgp } from './bgp.js';
 import { machineCharts } from './charts.js';
-import { createMembership } from './membership.js';
+import type { LivenessHost } from './liveness.js';
+import { createMembershipWithLiveness } from './membership.js';
 import { systemClock } from './system-clock.js';
 
 /** How long a speaker whose join did not reach every seed waits for the rest before electing. */
@@ -60,6 +61,7 @@ export interface SpeakerOptions {
 
 export class Speaker {
   private membership: MembershipActor | undefined;
+  private liveness: LivenessHost | undefined;
   private leadership: LeadershipActor | undefined;
   private responder: Layer2Responder | undefined;
   /** Herald's own BGP speaker: sessions exist only while some BGPPeer selects this node. */
@@ -95,6 +97,8 @@ export class Speaker {
       announcements: () => this.leadership?.announcements() ?? new Map(),
       members: () => this.membership?.memberStates() ?? new Map(),
       bgp: () => this.bgpMetrics(),
+      liveness: () =>
+        this.liveness ? { counters: this.liveness.counters, peers: this.liveness.peerStates() } : undefined,
       bfd: () =>
         [...(this.bgp?.bfd ?? new Map<string, never>())].map(([peer, counters]) => ({ peer, ...counters })),
     });
@@ -151,7 +155,7 @@ export class Speaker {
       board: this.board,
       secretPassword: (namespace, name) => secretPassword(this.objects, namespace, name),
     });
-    this.membership = await createMembership({
+    const { actor: membership, liveness } = await createMembershipWithLiveness({
       node,
       listen: this.options.listen,
       seeds: this.options.seeds.length > 0 ? this.options.seeds : (this.options.discoverSeeds?.() ?? []),
@@ -159,7 +163,15 @@ export class Speaker {
       timing: this.options.timing,
       inspect: this.board.inspect,
       onProbe: (_peer, outcome, rttMs) => this.metrics.probe(outcome, rttMs),
+      onLiveness: (report) => {
+        if (report.type === 'lost' || report.type === 'refused' || report.type === 'stalled')
+          log.info({ component: 'membership', event: 'liveness', peer: report.node, ...report });
+        else if (report.type === 'error')
+          log.error({ component: 'membership', event: 'livenessFailed', err: report.err });
+      },
     });
+    this.membership = membership;
+    this.liveness = liveness;
     this.membership.onChange((change) => {
       this.failovers.member(change.node, change.to, Date.now());
       log.info({

@@ -10,6 +10,7 @@ export interface GossipCliOptions {
   gossipPeers: string;
   gossipKeyFile?: string;
   profile: string;
+  liveness: boolean;
 }
 
 export interface GossipSettings {
@@ -30,6 +31,10 @@ export function addGossipOptions(command: Command): Command {
       '--profile <name>',
       `failure-detection timing: ${Object.keys(TIMING_PROFILES).join(', ')}`,
       'fast',
+    )
+    .option(
+      '--no-liveness',
+      "no UDP liveness datagrams (on the gossip port number) between members: SWIM's probes alone",
     );
 }
 
@@ -43,8 +48,14 @@ export function gossipSettings(opts: GossipCliOptions): GossipSettings {
       .map((s) => s.trim())
       .filter(Boolean),
     keyFile: opts.gossipKeyFile,
-    timing: TIMING_PROFILES[opts.profile as keyof typeof TIMING_PROFILES],
+    timing: withLiveness(TIMING_PROFILES[opts.profile as keyof typeof TIMING_PROFILES], opts.liveness),
   };
+}
+
+function withLiveness(timing: MembershipTiming, on: boolean): MembershipTiming {
+  if (on) return timing;
+  const { liveness: _off, ...rest } = timing;
+  return rest;
 }
 
 /** Resolves on SIGTERM or SIGINT (or after `maxMs`, when given). */

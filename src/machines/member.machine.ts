@@ -2,7 +2,7 @@
 // Pure definition: time enters only as XState delays and as the `at` stamps events carry (the
 // actor's clock), so tests drive it with transition() or a SimulatedClock. See
 // docs/design/0002-machines.md and 0003-membership.md.
-import { and, assign, setup } from 'xstate';
+import { and, assign, not, setup } from 'xstate';
 
 export type MemberStateValue = 'alive' | 'suspect' | 'dead' | 'left';
 
@@ -10,6 +10,10 @@ export type MemberStateValue = 'alive' | 'suspect' | 'dead' | 'left';
 export type MemberReason =
   | 'discovered'
   | 'probeFailed'
+  /** Our liveness worker stopped hearing it (docs/design/0008-liveness.md). */
+  | 'livenessLost'
+  /** Suspected by another member or by our probe, and our liveness worker stopped hearing it. */
+  | 'livenessConfirmed'
   | 'suspicionTimeout'
   | 'leaveAnnounced'
   | 'rejoined'
@@ -32,6 +36,10 @@ export interface MemberContext {
   readonly lastEventAt: number;
   readonly suspicionMinMs: number;
   readonly suspicionMaxMs: number;
+  /** Our own liveness worker lost the member during the current suspicion. */
+  readonly livenessLost: boolean;
+  /** How long a suspicion we started on liveness loss lasts unconfirmed (undefined: as any). */
+  readonly livenessSuspicionMs: number | undefined;
   readonly reason: MemberReason;
 }
 
@@ -40,6 +48,7 @@ export interface MemberInput {
   readonly incarnation: number;
   readonly suspicionMinMs: number;
   readonly suspicionMaxMs: number;
+  readonly livenessSuspicionMs?: number;
   /** K; events may bring a fresher value (it follows the number of live members). Default 0. */
   readonly expectedConfirmations?: number;
 }
@@ -59,15 +68,28 @@ export type MemberMachineEvent =
   | { type: 'member.dead'; incarnation: number; from: string; at: number; expectedConfirmations?: number }
   | { type: 'member.left'; incarnation: number; at: number }
   | { type: 'member.probe.failed'; self: string; at: number; expectedConfirmations?: number }
-  | { type: 'member.probe.ok'; at: number };
+  | { type: 'member.probe.ok'; at: number }
+  /** Our liveness worker stopped hearing the member (silent for its detection time). */
+  | { type: 'member.liveness.lost'; self: string; at: number; expectedConfirmations?: number };
 
 type TimeoutInputs = Pick<
   MemberContext,
   'suspicionMinMs' | 'suspicionMaxMs' | 'expectedConfirmations' | 'confirmations'
->;
+> &
+  Partial<Pick<MemberContext, 'livenessLost' | 'livenessSuspicionMs'>>;
 
-/** Lifeguard: max(min, max − (max − min)·log(C+1)/log(K+1)); no expected confirmations → min. */
+/**
+ * Lifeguard: max(min, max − (max − min)·log(C+1)/log(K+1)); no expected confirmations → min.
+ * A suspicion on our own liveness loss lasts at most livenessSuspicionMs.
+ */
 export function suspicionTimeoutMs(ctx: TimeoutInputs): number {
+  const lifeguard = lifeguardTimeoutMs(ctx);
+  return ctx.livenessLost && ctx.livenessSuspicionMs !== undefined
+    ? Math.min(lifeguard, ctx.livenessSuspicionMs)
+    : lifeguard;
+}
+
+function lifeguardTimeoutMs(ctx: TimeoutInputs): number {
   const k = ctx.expectedConfirmations;
   if (k < 1) return ctx.suspicionMinMs;
   const c = Math.min(ctx.confirmations.length, k);
@@ -91,7 +113,7 @@ const incarnationOf = (event: Ev): number | undefined =>
 const suspecterOf = (event: Ev): string | undefined =>
   event.type === 'member.suspect' || event.type === 'member.dead'
     ? event.from
-    : event.type === 'member.probe.failed'
+    : event.type === 'member.probe.failed' || event.type === 'member.liveness.lost'
       ? event.self
       : undefined;
 const freshK = (context: MemberContext, event: Ev): number =>
@@ -99,7 +121,7 @@ const freshK = (context: MemberContext, event: Ev): number =>
     ? event.expectedConfirmations
     : context.expectedConfirmations;
 
-const cleared = { suspectedBy: undefined, confirmations: [] as readonly string[] };
+const cleared = { suspectedBy: undefined, confirmations: [] as readonly string[], livenessLost: false };
 
 export const memberMachine = setup({
   types: {
@@ -123,12 +145,15 @@ export const memberMachine = setup({
         expectedConfirmations: freshK(context, event),
         suspectedAt: event.at,
         lastEventAt: event.at,
+        livenessLost: event.type === 'member.liveness.lost',
         reason:
           event.type === 'member.probe.failed'
             ? 'probeFailed'
-            : event.type === 'member.dead'
-              ? (`deadReportedBy:${from}` as const)
-              : (`suspectedBy:${from}` as const),
+            : event.type === 'member.liveness.lost'
+              ? 'livenessLost'
+              : event.type === 'member.dead'
+                ? (`deadReportedBy:${from}` as const)
+                : (`suspectedBy:${from}` as const),
       };
     }),
     recordDeathReport: assign(({ context, event }) =>
@@ -169,6 +194,11 @@ export const memberMachine = setup({
         : {},
     ),
     recordTimeout: assign({ reason: 'suspicionTimeout' as const }),
+    recordLivenessConfirmation: assign(({ event }) => ({
+      livenessLost: true,
+      lastEventAt: event.at,
+      reason: 'livenessConfirmed' as const,
+    })),
     recordLeave: assign(({ event }) =>
       event.type === 'member.left'
         ? {
@@ -199,6 +229,8 @@ export const memberMachine = setup({
         event.type === 'member.probe.failed' || (incarnationOf(event) ?? -Infinity) >= context.incarnation
       );
     },
+    /** Our liveness worker already lost the member in this suspicion: one more voice ends it. */
+    livenessLost: ({ context }) => context.livenessLost,
     /** With this confirmation counted, the (shorter) suspicion is already over. */
     endsSuspicion: ({ context, event }) =>
       suspicionRemainingMs({ ...context, confirmations: [...context.confirmations, '+1'] }, event.at) === 0,
@@ -218,6 +250,7 @@ export const memberMachine = setup({
     lastEventAt: 0,
     suspicionMinMs: input.suspicionMinMs,
     suspicionMaxMs: input.suspicionMaxMs,
+    livenessSuspicionMs: input.livenessSuspicionMs,
     reason: 'discovered',
   }),
   initial: 'alive',
@@ -227,6 +260,7 @@ export const memberMachine = setup({
       on: {
         'member.alive': { guard: 'isNewer', actions: 'recordIncarnation' },
         'member.probe.failed': { target: 'suspect', actions: 'startSuspicion' },
+        'member.liveness.lost': { target: 'suspect', actions: 'startSuspicion' },
         'member.suspect': { guard: 'isNotOlder', target: 'suspect', actions: 'startSuspicion' },
         'member.dead': { guard: 'isNotOlder', target: 'suspect', actions: 'startSuspicion' },
         'member.left': { guard: 'isNotOlder', target: 'left', actions: 'recordLeave' },
@@ -239,8 +273,20 @@ export const memberMachine = setup({
         // Only the member itself can refute, with a higher incarnation; an ack to our probe
         // (member.probe.ok) says the path works, not that the member heard the suspicion.
         'member.alive': { guard: 'isNewer', target: 'alive', actions: 'recordRefutation' },
+        // Two independent observers lost it: our liveness worker, and another member or our
+        // probe (direct and through helpers). Dead now, not after the suspicion's minimum.
+        'member.liveness.lost': {
+          guard: not('livenessLost'),
+          target: 'dead',
+          actions: 'recordLivenessConfirmation',
+        },
         // A new, independent confirmation: re-enter to reschedule the (shorter) timeout.
         'member.suspect': [
+          {
+            guard: and(['isNewConfirmation', 'livenessLost']),
+            target: 'dead',
+            actions: 'recordConfirmation',
+          },
           {
             guard: and(['isNewConfirmation', 'endsSuspicion']),
             target: 'dead',
@@ -250,6 +296,11 @@ export const memberMachine = setup({
         ],
         // Our own probes failed too: we count as one more confirmation.
         'member.probe.failed': [
+          {
+            guard: and(['isNewConfirmation', 'livenessLost']),
+            target: 'dead',
+            actions: 'recordConfirmation',
+          },
           {
             guard: and(['isNewConfirmation', 'endsSuspicion']),
             target: 'dead',

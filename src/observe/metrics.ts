@@ -16,6 +16,13 @@ export interface SpeakerMetricSources {
   readonly bgp?: () => readonly BgpSessionMetrics[];
   /** BFD sessions by peer name. */
   readonly bfd?: () => readonly BfdSessionMetrics[];
+  /** The membership's liveness worker: its counters and what it last said of each peer. */
+  readonly liveness?: () => LivenessMetrics | undefined;
+}
+
+export interface LivenessMetrics {
+  readonly counters: { sent: number; received: number; refused: number; lost: number };
+  readonly peers: ReadonlyMap<string, string>;
 }
 
 export interface BgpSessionMetrics {
@@ -98,6 +105,48 @@ const BFD_METRICS: readonly PerPeerMetric<BfdSessionMetrics>[] = [
   ['counter', 'metallb_bfd_session_up_events', 'Number of BFD session up events', (s) => s.upEvents],
   ['counter', 'metallb_bfd_session_down_events', 'Number of BFD session down events', (s) => s.downEvents],
 ];
+
+/** herald_gossip_liveness_*: read from the liveness worker's last counters at scrape time. */
+function registerLivenessMetrics(registry: Registry, source: SpeakerMetricSources['liveness']): void {
+  new Counter({
+    name: 'herald_gossip_liveness_packets_total',
+    help: 'Liveness datagrams this speaker sent to and received from members, by direction',
+    labelNames: ['direction'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const c = source?.()?.counters;
+      if (!c) return;
+      this.inc({ direction: 'sent' }, c.sent);
+      this.inc({ direction: 'received' }, c.received);
+    },
+  });
+  new Counter({
+    name: 'herald_gossip_liveness_verdicts_total',
+    help: 'Members whose liveness datagrams stopped (lost) or whose host refused ours (refused)',
+    labelNames: ['verdict'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const c = source?.()?.counters;
+      if (!c) return;
+      this.inc({ verdict: 'lost' }, c.lost);
+      this.inc({ verdict: 'refused' }, c.refused);
+    },
+  });
+  new Gauge({
+    name: 'herald_gossip_liveness_peers',
+    help: 'Members this speaker exchanges liveness with, by what it last heard (up, lost, stalled, refused)',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const counts = new Map<string, number>();
+      for (const state of source?.()?.peers.values() ?? []) counts.set(state, (counts.get(state) ?? 0) + 1);
+      for (const [state, n] of counts) this.set({ state }, n);
+    },
+  });
+}
 
 /** A metric per session whose value is read from the session at scrape time. */
 function perPeer<T extends { peer: string }>(
@@ -191,6 +240,7 @@ export function createSpeakerMetrics(sources: SpeakerMetricSources): SpeakerMetr
       for (const [state, n] of counts) this.set({ state }, n);
     },
   });
+  registerLivenessMetrics(registry, sources.liveness);
   for (const [kind, name, help, value] of BGP_METRICS)
     perPeer(registry, kind, name, help, sources.bgp, value);
   for (const [kind, name, help, value] of BFD_METRICS)

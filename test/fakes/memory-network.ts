@@ -67,6 +67,11 @@ export class MemoryNetwork {
     );
   }
 
+  /** The cables and links between two hosts carry packets (whatever their processes do). */
+  linked(from: string, to: string): boolean {
+    return !this.cut.has(from) && !this.cut.has(to) && !this.blocked.has([from, to].sort().join('|'));
+  }
+
   /** The target's host is up but its process is gone (killed or stopped). */
   refuses(from: string, to: string): boolean {
     const target = this.transports.get(to);

@@ -5,6 +5,21 @@ export interface ContactFields {
   readonly addrs?: readonly string[] | undefined;
 }
 
+/**
+ * The IP address and port of a member's first TCP listen address (`/ip4/10.0.0.2/tcp/7946/...`):
+ * where its liveness worker listens for UDP. Undefined when none is known.
+ */
+export function contactAddress(
+  addrs: readonly string[] | undefined,
+): { address: string; port: number } | undefined {
+  for (const addr of addrs ?? []) {
+    const m = /^\/(ip4|ip6)\/([^/]+)\/tcp\/(\d+)(\/|$)/.exec(addr);
+    const port = Number(m?.[3]);
+    if (m?.[2] && port > 0 && port < 65536) return { address: m[2], port };
+  }
+  return undefined;
+}
+
 export function mergeContact<T extends ContactFields>(known: T, update: ContactFields): T {
   return {
     ...known,

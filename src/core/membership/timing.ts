@@ -34,6 +34,21 @@ export interface MembershipTiming {
   readonly maxLocalHealth: number;
   /** Time given to the leave broadcast before the transport closes. */
   readonly leaveFlushMs: number;
+  /** Fixed-rate UDP liveness between members (docs/design/0008-liveness.md); absent: off. */
+  readonly liveness?: LivenessTiming;
+}
+
+export interface LivenessTiming {
+  /** One datagram to each liveness peer this often. */
+  readonly intervalMs: number;
+  /** Silent for intervalMs × multiplier → suspected (at 5 % loss: 0.05^multiplier per datagram). */
+  readonly multiplier: number;
+  /** A suspicion on our liveness loss that no other member confirms lasts this long. */
+  readonly suspicionMs: number;
+  /** Members each one exchanges liveness with (all of them in clusters up to this size + 1). */
+  readonly maxPeers: number;
+  /** A member whose main thread has not run for this long is not vouched for by its worker. */
+  readonly mainStallMs: number;
 }
 
 /** Herald's default: sub-second detection in small clusters on a LAN. */
@@ -50,6 +65,7 @@ export const FAST_TIMING: MembershipTiming = {
   firstContactGraceMs: 1500,
   maxLocalHealth: 8,
   leaveFlushMs: 100,
+  liveness: { intervalMs: 20, multiplier: 6, suspicionMs: 150, maxPeers: 8, mainStallMs: 2000 },
 };
 
 /** memberlist's LAN defaults, for comparison and for clusters on slow networks. */
@@ -66,6 +82,7 @@ export const MEMBERLIST_LAN_TIMING: MembershipTiming = {
   firstContactGraceMs: 5000,
   maxLocalHealth: 8,
   leaveFlushMs: 200,
+  liveness: { intervalMs: 200, multiplier: 6, suspicionMs: 1000, maxPeers: 4, mainStallMs: 5000 },
 };
 
 export const TIMING_PROFILES = { fast: FAST_TIMING, lan: MEMBERLIST_LAN_TIMING } as const;
