@@ -8,14 +8,16 @@ import { Worker } from 'node:worker_threads';
 import { BgpSpeakerActor, type BfdHandle } from '../actors/bgp-speaker.actor.js';
 import { wireCodec, wireUpdates } from '../actors/bgp-wire-codec.js';
 import { advertisedPeers, planBgpNode, type BgpNodePlan, type BgpSession } from '../core/bgp-plan/index.js';
-import type { BgpBackend, Config } from '../core/config/types.js';
+import type { Config } from '../core/config/types.js';
 import type { ClusterView } from '../core/plan/view.js';
 import { TcpBgpTransport } from '../bgp/tcp-transport.js';
 import type { EventLog } from '../observe/log.js';
 import type { ExternalActor, StateBoard } from '../observe/state-board.js';
 import type { BgpSessionMetrics } from '../observe/metrics.js';
 import type { BfdCommand, BfdReport } from './bfd-messages.js';
+import type { FrrConfigurationStore } from '../ports/frr-configuration-store.js';
 import { DEFAULT_FRR_RUN_DIR, FrrBgp } from './frr-backend.js';
+import { FrrK8sBgp } from './frr-k8s-backend.js';
 import { systemClock } from './system-clock.js';
 
 export interface BgpSpeakerOptions {
@@ -32,37 +34,56 @@ export interface BgpSpeakerOptions {
   readonly backend?: BgpBackendChoice;
   /** The FRR backend's run directory (pid files, sockets, frr.conf). */
   readonly frrRunDir?: string;
+  /** The FRR-K8s backends' store and namespaces. */
+  readonly frrK8s?: FrrK8sSettings;
 }
 
-/** What `herald speaker --bgp-backend` accepts. */
-export type BgpBackendChoice = 'native' | 'frr';
+/** What `herald speaker --bgp-backend` accepts (MetalLB's spec.bgpBackend values). */
+export type BgpBackendChoice = 'native' | 'frr' | 'frr-k8s' | 'frr-k8s-external';
+
+export const BGP_BACKENDS: readonly BgpBackendChoice[] = ['native', 'frr', 'frr-k8s', 'frr-k8s-external'];
+
+/** FRR-K8s' namespace in frr-k8s-external mode unless --frr-k8s-namespace says otherwise. */
+export const DEFAULT_FRR_K8S_EXTERNAL_NAMESPACE = 'frr-k8s-system';
+
+export interface FrrK8sSettings {
+  /** The API (Kubernetes mode) or a directory (standalone); none: the FRR-K8s modes cannot run. */
+  readonly store: FrrConfigurationStore | undefined;
+  /** frr-k8s: FRR-K8s runs beside the speaker and reads FRRConfigurations in this namespace. */
+  readonly namespace: string;
+  /** frr-k8s-external: FRR-K8s' own namespace. */
+  readonly externalNamespace: string;
+}
 
 /**
  * The process-wide defaults `herald speaker` sets from its flags before the speaker starts (the
  * speaker's composition passes no backend of its own yet); options given to NodeBgp win.
  */
-const backendDefaults: { backend: BgpBackendChoice; frrRunDir: string } = {
-  backend: 'native',
-  frrRunDir: DEFAULT_FRR_RUN_DIR,
-};
+const backendDefaults: { backend: BgpBackendChoice; frrRunDir: string; frrK8s: FrrK8sSettings | undefined } =
+  {
+    backend: 'native',
+    frrRunDir: DEFAULT_FRR_RUN_DIR,
+    frrK8s: undefined,
+  };
 
-export function setBgpBackendDefaults(defaults: { backend: BgpBackendChoice; frrRunDir?: string }): void {
+export function setBgpBackendDefaults(defaults: {
+  backend: BgpBackendChoice;
+  frrRunDir?: string;
+  frrK8s?: FrrK8sSettings;
+}): void {
   backendDefaults.backend = defaults.backend;
   if (defaults.frrRunDir !== undefined) backendDefaults.frrRunDir = defaults.frrRunDir;
+  if (defaults.frrK8s !== undefined) backendDefaults.frrK8s = defaults.frrK8s;
 }
 
-/**
- * The backend in force: the MetalLB object's spec.bgpBackend when it sets one (frr-k8s modes are
- * not built yet: the flag's backend then, with an error), else the flag's.
- */
+/** The backend in force: the MetalLB object's spec.bgpBackend when it sets one, else the flag's. */
 export function chooseBgpBackend(
   config: Config,
   flag: BgpBackendChoice,
-): { backend: BgpBackendChoice; source: string; unsupported?: BgpBackend } {
+): { backend: BgpBackendChoice; source: string } {
   const { bgpBackend, bgpBackendSet } = config.operator;
   if (!bgpBackendSet) return { backend: flag, source: 'flag' };
-  if (bgpBackend === 'native' || bgpBackend === 'frr') return { backend: bgpBackend, source: 'MetalLB' };
-  return { backend: flag, source: 'flag', unsupported: bgpBackend };
+  return { backend: bgpBackend, source: 'MetalLB' };
 }
 
 /** The sessions of whichever backend runs, as the speaker's metrics and status read them. */
@@ -117,8 +138,10 @@ export class NodeBgp {
   private readonly nativeBfd = new Map<string, BfdCounters>();
   /** The FRR backend, while it is the one in force. */
   private frr: FrrBgp | undefined;
+  /** The FRR-K8s backend (frr-k8s or frr-k8s-external), while it is the one in force. */
+  private frrK8s: FrrK8sBgp | undefined;
   private backend: string | undefined;
-  private unsupportedLogged: string | undefined;
+  private frrK8sUnavailableLogged = false;
   readonly speaker: BgpSessionsView = {
     sessions: () =>
       this.frr
@@ -182,13 +205,6 @@ export class NodeBgp {
   /** Plans this node's sessions and routes from the view and hands them to the backend in force. */
   update(view: ClusterView): void {
     const chosen = chooseBgpBackend(view.config, this.options.backend ?? backendDefaults.backend);
-    if (chosen.unsupported && this.unsupportedLogged !== chosen.unsupported)
-      this.options.log.error({
-        component: 'bgp',
-        event: 'backendUnsupported',
-        err: `MetalLB spec.bgpBackend ${chosen.unsupported} is not supported by this speaker yet; using ${chosen.backend}`,
-      });
-    this.unsupportedLogged = chosen.unsupported;
     if (chosen.backend !== this.backend) {
       this.options.log.info({
         component: 'bgp',
@@ -198,6 +214,11 @@ export class NodeBgp {
       });
       this.backend = chosen.backend;
     }
+    if (chosen.backend === 'frr-k8s' || chosen.backend === 'frr-k8s-external') {
+      this.updateFrrK8s(view, chosen.backend);
+      return;
+    }
+    this.stopFrrK8s();
     if (chosen.backend === 'frr') {
       this.updateFrr(view);
       return;
@@ -255,6 +276,59 @@ export class NodeBgp {
     this.frr.update(view.config, plan, self?.labels ?? {});
   }
 
+  /**
+   * FRR-K8s carries the whole plan: Herald runs no BGP and writes the node's FRRConfiguration where
+   * FRR-K8s reads it (frr-k8s: beside the speaker; frr-k8s-external: FRR-K8s' own namespace).
+   */
+  private updateFrrK8s(view: ClusterView, backend: 'frr-k8s' | 'frr-k8s-external'): void {
+    if (this.frr) {
+      this.frr.stop();
+      this.frr = undefined;
+    }
+    const self = view.nodes.find((n) => n.name === this.options.node);
+    const plan = planBgpNode(
+      { config: view.config, services: view.services, endpoints: view.endpoints, nodeRules: view.nodeRules },
+      self ?? { name: this.options.node, labels: {}, networkUnavailable: false },
+    );
+    this.native.update({ ...plan, sessions: [], routes: new Map() });
+    this.refused.clear();
+    this.plan = plan;
+    const settings = this.options.frrK8s ?? backendDefaults.frrK8s;
+    if (!settings?.store) {
+      if (!this.frrK8sUnavailableLogged)
+        this.options.log.error({
+          component: 'bgp',
+          event: 'backendUnavailable',
+          backend,
+          err: `the ${backend} backend writes FRRConfigurations: on Kubernetes, or standalone with --frr-k8s-output-dir; nothing is advertised over BGP`,
+        });
+      this.frrK8sUnavailableLogged = true;
+      return;
+    }
+    this.frrK8sUnavailableLogged = false;
+    const namespace = backend === 'frr-k8s' ? settings.namespace : settings.externalNamespace;
+    if (this.frrK8s && this.frrK8s.namespace !== namespace) this.stopFrrK8s();
+    this.frrK8s ??= new FrrK8sBgp({
+      node: this.options.node,
+      namespace,
+      store: settings.store,
+      log: this.options.log,
+    });
+    this.frrK8s.update(view.config, plan);
+  }
+
+  /** Another backend took over: the object goes, so FRR-K8s stops carrying this node's routes. */
+  private stopFrrK8s(): void {
+    const old = this.frrK8s;
+    if (!old) return;
+    this.frrK8s = undefined;
+    old
+      .stop({ remove: true })
+      .catch((error: unknown) =>
+        this.options.log.error({ component: 'frrk8s', event: 'removeFailed', err: String(error) }),
+      );
+  }
+
   /** For ServiceBGPStatus: per Service, the peers its routes go to (sessions refused left out). */
   advertisedPeers(): Map<string, string[]> {
     return this.plan ? advertisedPeers(this.plan) : new Map<string, string[]>();
@@ -263,6 +337,13 @@ export class NodeBgp {
   /** Ceases every session, then (once BFD has said AdminDown) ends the BFD worker. */
   async stop(): Promise<void> {
     this.frr?.stop();
+    // Withdrawn as the native speaker ceases its sessions; bounded, a dead apiserver must not hold
+    // the shutdown.
+    if (this.frrK8s)
+      await Promise.race([
+        this.frrK8s.stop({ remove: true }),
+        new Promise((resolve) => setTimeout(resolve, 2000).unref()),
+      ]);
     this.native.stop();
     const worker = this.bfdWorker;
     if (!worker) return;
@@ -278,6 +359,7 @@ export class NodeBgp {
       sessions: this.speaker.sessions(),
       bfd: Object.fromEntries(this.bfd),
       ...(this.frr ? { frr: this.frr.status() } : {}),
+      ...(this.frrK8s ? { frrK8s: this.frrK8s.status() } : {}),
     };
   }
 

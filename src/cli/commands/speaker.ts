@@ -1,11 +1,19 @@
 // herald speaker: on Kubernetes (the default; configuration, Services, Nodes and EndpointSlices
 // from the API) or --standalone (the same from a directory of YAML: a keepalived replacement).
 // One speaker, two configuration sources.
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { setBgpBackendDefaults } from '../../app/bgp.js';
+import {
+  BGP_BACKENDS,
+  DEFAULT_FRR_K8S_EXTERNAL_NAMESPACE,
+  setBgpBackendDefaults,
+  type BgpBackendChoice,
+} from '../../app/bgp.js';
 import { DEFAULT_FRR_RUN_DIR } from '../../app/frr-backend.js';
 import { Speaker } from '../../app/speaker.js';
 import { FileConfigSource } from '../../files/file-source.js';
+import { FrrConfigurationDir } from '../../files/frr-configuration-dir.js';
+import type { FrrConfigurationStore } from '../../ports/frr-configuration-store.js';
 import { StateBoard } from '../../observe/state-board.js';
 import { DEFAULT_NAMESPACE } from '../../core/config/parse.js';
 import { parseListen } from '../../observe/debug-server.js';
@@ -22,7 +30,14 @@ interface Options extends GossipCliOptions, LogCliOptions {
   ignoreExcludeLb?: boolean;
   bgpBackend: string;
   frrRunDir: string;
+  frrK8sNamespace?: string;
+  frrK8sOutputDir?: string;
 }
+
+const isInside = (path: string, dir: string): boolean => {
+  const from = relative(resolve(dir), resolve(path));
+  return from === '' || (!from.startsWith('..') && !isAbsolute(from));
+};
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -52,13 +67,21 @@ export function registerSpeaker(program: Command, _io: CliIo, setExit: (code: nu
     )
     .option(
       '--bgp-backend <backend>',
-      "who carries the BGP plan: native (Herald's own BGP and BFD) or frr (FRR daemons it supervises); the MetalLB object's spec.bgpBackend wins when set",
+      "who carries the BGP plan: native (Herald's own BGP and BFD), frr (FRR daemons it supervises), frr-k8s or frr-k8s-external (an FRR-K8s daemon, fed one FRRConfiguration per node); the MetalLB object's spec.bgpBackend wins when set",
       'native',
     )
     .option(
       '--frr-run-dir <dir>',
       'with the frr backend: pid files, sockets, logs and frr.conf',
       DEFAULT_FRR_RUN_DIR,
+    )
+    .option(
+      '--frr-k8s-namespace <ns>',
+      `with frr-k8s / frr-k8s-external: where FRR-K8s reads FRRConfigurations (default: the speaker's namespace / ${DEFAULT_FRR_K8S_EXTERNAL_NAMESPACE})`,
+    )
+    .option(
+      '--frr-k8s-output-dir <dir>',
+      "standalone with frr-k8s / frr-k8s-external: write the node's FRRConfiguration here as <name>.yaml (atomically)",
     )
     .option(
       '--metrics-listen <addr:port|unix:path>',
@@ -78,9 +101,19 @@ export function registerSpeaker(program: Command, _io: CliIo, setExit: (code: nu
     .action(async (opts: Options) => {
       if (opts.standalone && !opts.config) throw new UsageError('--standalone needs --config DIR');
       if (!opts.standalone && opts.config) throw new UsageError('--config is for --standalone');
-      if (opts.bgpBackend !== 'native' && opts.bgpBackend !== 'frr')
-        throw new UsageError('--bgp-backend must be native or frr (frr-k8s is not built yet)');
-      setBgpBackendDefaults({ backend: opts.bgpBackend, frrRunDir: opts.frrRunDir });
+      const backend = BGP_BACKENDS.find((b) => b === opts.bgpBackend);
+      if (!backend) throw new UsageError(`--bgp-backend must be one of ${BGP_BACKENDS.join(', ')}`);
+      if (!opts.standalone && opts.frrK8sOutputDir)
+        throw new UsageError(
+          '--frr-k8s-output-dir is for --standalone (on Kubernetes the object is written to the API)',
+        );
+      const frrK8s = (store: FrrConfigurationStore | undefined) => ({
+        store,
+        namespace: opts.frrK8sNamespace ?? opts.namespace,
+        externalNamespace: opts.frrK8sNamespace ?? DEFAULT_FRR_K8S_EXTERNAL_NAMESPACE,
+      });
+      const setBackend = (store: FrrConfigurationStore | undefined, chosen: BgpBackendChoice) =>
+        setBgpBackendDefaults({ backend: chosen, frrRunDir: opts.frrRunDir, frrK8s: frrK8s(store) });
       let httpListen;
       try {
         httpListen = opts.metricsListen.map(parseListen);
@@ -93,6 +126,12 @@ export function registerSpeaker(program: Command, _io: CliIo, setExit: (code: nu
       const ignoreExcludeLb = opts.ignoreExcludeLb === true;
       let speaker: Speaker;
       if (opts.standalone && opts.config) {
+        if ((backend === 'frr-k8s' || backend === 'frr-k8s-external') && !opts.frrK8sOutputDir)
+          throw new UsageError(`--bgp-backend ${backend} standalone needs --frr-k8s-output-dir`);
+        // The speaker re-reads --config on change: its own output there would be read back as input.
+        if (opts.frrK8sOutputDir && isInside(opts.frrK8sOutputDir, opts.config))
+          throw new UsageError('--frr-k8s-output-dir must not be inside --config');
+        setBackend(opts.frrK8sOutputDir ? new FrrConfigurationDir(opts.frrK8sOutputDir) : undefined, backend);
         speaker = new Speaker({
           ...gossip,
           source: new FileConfigSource(opts.config, opts.namespace),
@@ -112,6 +151,8 @@ export function registerSpeaker(program: Command, _io: CliIo, setExit: (code: nu
         ]);
         const kubeConfig = kubeConfigFor(opts.kubeconfig);
         const rest = new KubeRest(kubeConfig);
+        const { KubeFrrConfigurationStore } = await import('../../k8s/frr-configuration-store.js');
+        setBackend(new KubeFrrConfigurationStore(rest), backend);
         const source = new KubeConfigSource({
           kubeConfig,
           rest,

@@ -135,9 +135,12 @@ describe('backend selection', () => {
       source: 'MetalLB',
     });
     assert.deepEqual(chooseBgpBackend(config({ bgpBackend: 'frr-k8s' }), 'native'), {
-      backend: 'native',
-      source: 'flag',
-      unsupported: 'frr-k8s',
+      backend: 'frr-k8s',
+      source: 'MetalLB',
+    });
+    assert.deepEqual(chooseBgpBackend(config({ bgpBackend: 'frr-k8s-external' }), 'frr'), {
+      backend: 'frr-k8s-external',
+      source: 'MetalLB',
     });
   });
 });
