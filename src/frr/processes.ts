@@ -2,9 +2,11 @@
 // with its pid file, vty socket and zserv socket under one run directory (no systemd, nothing
 // under /etc/frr), in the namespace the speaker runs in. Configuration goes in through FRR's own
 // frr-reload.py (frr-pythontools), which diffs the new file against the running configuration
-// and applies only the difference — sessions stay up; queries through vtysh. The first load into
-// daemons all freshly started (nothing to diff against) is the whole file through `vtysh -f`
-// after a dry run: frr-reload.py spends seconds diffing 10,000 lines against an empty config.
+// and applies only the difference — sessions stay up; queries through vtysh. Freshly started
+// daemons first get the whole file through `vtysh [-d daemon] -f` after a dry run: into all of
+// them, frr-reload.py would spend seconds diffing 10,000 lines against an empty configuration;
+// into one restarted alone, it would send nothing shared (route-maps, prefix-lists), since the
+// other daemons still show those lines, and bgpd would run without its filters.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -79,8 +81,8 @@ export class FrrDaemonProcesses implements FrrProcesses {
   private stopping: Promise<void> = Promise.resolve();
   private readonly binDir: string;
   private readonly daemons: readonly string[];
-  /** Every daemon was started and nothing has been loaded since: the next load needs no diff. */
-  private fresh = false;
+  /** Daemons started since the last load: they run nothing yet. */
+  private fresh = new Set<string>();
 
   constructor(private readonly options: FrrProcessOptions) {
     this.binDir = options.binDir ?? '/usr/lib/frr';
@@ -99,8 +101,7 @@ export class FrrDaemonProcesses implements FrrProcesses {
     writeFileSync(join(dir, 'vtysh.conf'), '');
     this.killLeftovers(daemons);
     this.onExit = exited;
-    // A daemon restarted alone joins others that run a configuration: that load stays a diff.
-    this.fresh = daemons.length === this.daemons.length;
+    for (const daemon of daemons) this.fresh.add(daemon);
     for (const daemon of daemons) {
       const args = [
         '-P',
@@ -164,8 +165,10 @@ export class FrrDaemonProcesses implements FrrProcesses {
     const file = join(dir, 'frr.conf.new');
     writeFileSync(file, text, { mode: 0o600 });
     try {
-      if (this.fresh) await this.load(file, text);
-      else
+      const all = this.daemons.every((d) => this.fresh.has(d));
+      if (this.fresh.size > 0) await this.load(file, text, all ? [] : [...this.fresh]);
+      // Into daemons that all started empty the whole file was everything; else the others get the diff.
+      if (!all)
         await run(
           FRR_RELOAD,
           [
@@ -192,13 +195,18 @@ export class FrrDaemonProcesses implements FrrProcesses {
     writeFileSync(join(dir, 'frr.conf'), text, { mode: 0o600 });
   }
 
-  /** The whole file into empty daemons: checked first (`-C`), as frr-reload.py checks it. */
-  private async load(file: string, text: string): Promise<void> {
+  /**
+   * The whole file into empty daemons (`only`: these; none = all at once), checked first (`-C`) as
+   * frr-reload.py checks it. `vtysh -d bgpd -f` hands bgpd the lines it takes and drops the rest.
+   */
+  private async load(file: string, text: string, only: readonly string[]): Promise<void> {
     const dir = this.options.runDir;
     await run('vtysh', ['--vty_socket', dir, '-C', '-f', file], reloadTimeoutMs(text));
     // From here some of it may be loaded: whatever follows (the last good text again) is a diff.
-    this.fresh = false;
-    await run('vtysh', ['--vty_socket', dir, '-f', file], reloadTimeoutMs(text));
+    this.fresh.clear();
+    if (only.length === 0) await run('vtysh', ['--vty_socket', dir, '-f', file], reloadTimeoutMs(text));
+    for (const daemon of only)
+      await run('vtysh', ['--vty_socket', dir, '-d', daemon, '-f', file], reloadTimeoutMs(text));
   }
 
   show(command: string): Promise<string> {

@@ -184,6 +184,10 @@ function routerBlock(router: FrrRouter, tags: TagPlan): string[] {
   out.push(` ! from ${router.sources.join(', ')}`);
   if (router.routerId !== undefined) out.push(` bgp router-id ${router.routerId}`);
   out.push(' no bgp ebgp-requires-policy', ' no bgp default ipv4-unicast', ' no bgp network import-check');
+  // As MetalLB's FRR mode, on every router: a session with graceful-restart tells the router that
+  // forwarding survived a bgpd restart (the F bit), so the router keeps the stale routes until the
+  // new bgpd's End-of-RIB instead of dropping them when the session comes back.
+  out.push(' bgp graceful-restart preserve-fw-state');
   for (const n of router.neighbors.values()) {
     const t = n.target;
     out.push(' !', ` ! ${n.sources.join(', ')}`);
