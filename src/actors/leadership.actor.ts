@@ -4,7 +4,7 @@
 // maintain the desired announcements, which the layer-2 announcer converges to.
 import { createActor, type Actor, type InspectionEvent } from 'xstate';
 import type { L2Reason } from '../core/election/layer2.js';
-import { planLayer2 } from '../core/plan/layer2.js';
+import { planLayer2Each, type ServiceL2Plan } from '../core/plan/layer2.js';
 import type { ClusterView } from '../core/plan/view.js';
 import { serviceKey } from '../core/service/model.js';
 import { leadershipMachine, type LeadershipTransition } from '../machines/leadership.machine.js';
@@ -26,6 +26,26 @@ export interface LeadershipDeps {
 
 type LeadershipActorRef = Actor<typeof leadershipMachine>;
 
+/**
+ * Services elected and fed to their machines between two pauses of a pass. One pass over 10,000
+ * services took seconds of one event-loop turn (machines, log lines, ARP rounds); in slices,
+ * timers (gossip probes, ARP answers, BGP keepalives) run in between. Up to this many, a pass is
+ * one turn, as before: the few services of most clusters change state with no pause.
+ */
+export const SERVICES_PER_SLICE = 250;
+const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The next `n` items of an iterator (fewer at its end). */
+function take<T>(items: Iterator<T>, n: number): T[] {
+  const out: T[] = [];
+  while (out.length < n) {
+    const next = items.next();
+    if (next.done) break;
+    out.push(next.value);
+  }
+  return out;
+}
+
 /** Election reasons of nodes that announce a service, or would if they ranked first. */
 const ATTRACTING: ReadonlySet<L2Reason> = new Set(['announcing', 'notOwner']);
 
@@ -36,6 +56,9 @@ export class LeadershipActor {
   private readonly candidates = new Map<string, ReadonlySet<string>>();
   private view: ClusterView | undefined;
   private stopped = false;
+  /** A sliced pass in progress; news that arrives meanwhile (`again`) gets a pass after it. */
+  private pass: Promise<void> | undefined;
+  private again = false;
 
   constructor(private readonly deps: LeadershipDeps) {}
 
@@ -48,6 +71,11 @@ export class LeadershipActor {
   /** The membership changed: elect again with the new live set. */
   membershipChanged(): void {
     this.reconcile();
+  }
+
+  /** Resolves once the elections asked for so far have all reached the machines. */
+  async settled(): Promise<void> {
+    while (this.pass) await this.pass;
   }
 
   /** Services this node announces now. */
@@ -87,8 +115,42 @@ export class LeadershipActor {
   private reconcile(): void {
     const view = this.view;
     if (!view || this.stopped) return;
-    const plans = planLayer2({ ...view, alive: this.deps.alive() });
+    if (this.pass) {
+      this.again = true;
+      return;
+    }
+    const plans = planLayer2Each({ ...view, alive: this.deps.alive() });
     const seen = new Set<string>();
+    // One more than a slice tells a view that needs slicing from one that does not.
+    const head = take(plans, SERVICES_PER_SLICE + 1);
+    if (head.length <= SERVICES_PER_SLICE) {
+      this.feed(head, seen);
+      this.removeUnseen(seen);
+      this.flush();
+      return;
+    }
+    this.pass = (async () => {
+      let slice = head;
+      while (slice.length > 0) {
+        this.feed(slice, seen);
+        this.flush();
+        await pause();
+        if (this.stopped) return;
+        slice = take(plans, SERVICES_PER_SLICE);
+      }
+      this.removeUnseen(seen);
+      this.flush();
+    })().finally(() => {
+      this.pass = undefined;
+      if (this.again) {
+        this.again = false;
+        this.reconcile();
+      }
+    });
+  }
+
+  /** Election results to the machines (a machine is made for a service's first plan). */
+  private feed(plans: readonly ServiceL2Plan[], seen: Set<string>): void {
     for (const plan of plans) {
       // Not a layer-2 service at all (a BGP-only pool): no machine, no log lines, no memory.
       if (plan.idle === 'noMatchingL2Advertisement') continue;
@@ -119,6 +181,10 @@ export class LeadershipActor {
         interfaces: plan.election.interfaces,
       });
     }
+  }
+
+  /** Services gone from the view (or now outside layer 2): withdrawn, machine stopped. */
+  private removeUnseen(seen: ReadonlySet<string>): void {
     for (const [key, actor] of this.machines) {
       if (seen.has(key)) continue;
       actor.send({ type: 'service.deleted' });
@@ -126,31 +192,36 @@ export class LeadershipActor {
       this.machines.delete(key);
       this.candidates.delete(key);
     }
-    this.flush();
   }
+
+  /**
+   * The machine with this actor's effects, made once: its actions take the service from their
+   * params, so every service's actor can share it (a machine per service cost ~1 KiB of state
+   * nodes and closures each, 10 MiB at 10,000 services).
+   */
+  private readonly machine = leadershipMachine.provide({
+    actions: {
+      announce: (_, params) => {
+        this.desired.set(params.service, {
+          service: params.service,
+          ips: params.ips,
+          interfaces: params.interfaces,
+        });
+      },
+      withdraw: (_, params) => {
+        this.desired.delete(params.service);
+      },
+      notifyTransition: (_, params) => {
+        const { service, ...transition } = params;
+        this.deps.onTransition?.(service, transition);
+      },
+    },
+  });
 
   private machineFor(key: string, ips: readonly string[]): LeadershipActorRef {
     const existing = this.machines.get(key);
     if (existing) return existing;
-    const machine = leadershipMachine.provide({
-      actions: {
-        announce: (_, params) => {
-          this.desired.set(params.service, {
-            service: params.service,
-            ips: params.ips,
-            interfaces: params.interfaces,
-          });
-        },
-        withdraw: (_, params) => {
-          this.desired.delete(params.service);
-        },
-        notifyTransition: (_, params) => {
-          const { service, ...transition } = params;
-          this.deps.onTransition?.(service, transition);
-        },
-      },
-    });
-    const actor = createActor(machine, {
+    const actor = createActor(this.machine, {
       id: `leadership:${key}`,
       clock: this.deps.clock,
       ...(this.deps.inspect ? { inspect: this.deps.inspect } : {}),

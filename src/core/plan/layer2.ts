@@ -48,28 +48,34 @@ export const servesService = (config: Config, s: ServiceModel): boolean =>
 
 /** One plan per served service, in input order; other services are left out. */
 export function planLayer2(input: Layer2PlanInput): ServiceL2Plan[] {
+  return [...planLayer2Each(input)];
+}
+
+/**
+ * planLayer2 one service at a time: a caller on an event loop can pause between services (a
+ * speaker electing 10,000 of them must keep answering ARP and gossip probes).
+ */
+export function* planLayer2Each(input: Layer2PlanInput): Generator<ServiceL2Plan> {
   const { config, nodes, alive } = input;
   const everywhere: ServiceEndpoints = {
     anyUsable: true,
     nodesWithUsable: new Set(nodes.map((n) => n.name)),
   };
-  return input.services
-    .filter((s) => servesService(config, s))
-    .map((s) => {
-      const endpoints = input.endpoints ? (input.endpoints.get(serviceKey(s)) ?? NO_ENDPOINTS) : everywhere;
-      const service: ElectionService = {
-        namespace: s.namespace,
-        name: s.name,
-        labels: s.labels,
-        externalTrafficPolicy: s.externalTrafficPolicy,
-        ips: s.ingressIPs,
-        pool: poolOf(config, s.ingressIPs),
-      };
-      const election = electLayer2({ config, service, nodes, alive, endpoints, nodeRules: input.nodeRules });
-      const idle =
-        election.winner === undefined ? idleReason(input, service, endpoints, election) : undefined;
-      return { service: s, ips: service.ips, pool: service.pool, election, idle };
-    });
+  for (const s of input.services) {
+    if (!servesService(config, s)) continue;
+    const endpoints = input.endpoints ? (input.endpoints.get(serviceKey(s)) ?? NO_ENDPOINTS) : everywhere;
+    const service: ElectionService = {
+      namespace: s.namespace,
+      name: s.name,
+      labels: s.labels,
+      externalTrafficPolicy: s.externalTrafficPolicy,
+      ips: s.ingressIPs,
+      pool: poolOf(config, s.ingressIPs),
+    };
+    const election = electLayer2({ config, service, nodes, alive, endpoints, nodeRules: input.nodeRules });
+    const idle = election.winner === undefined ? idleReason(input, service, endpoints, election) : undefined;
+    yield { service: s, ips: service.ips, pool: service.pool, election, idle };
+  }
 }
 
 function idleReason(

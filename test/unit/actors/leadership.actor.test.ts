@@ -3,7 +3,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SimulatedClock } from 'xstate';
-import { LeadershipActor, type ClusterView } from '../../../src/actors/leadership.actor.js';
+import {
+  LeadershipActor,
+  SERVICES_PER_SLICE,
+  type ClusterView,
+} from '../../../src/actors/leadership.actor.js';
 import { parse } from '../../../src/core/config/parse.js';
 import { toNodeModel } from '../../../src/core/election/nodes.js';
 import { readService } from '../../../src/core/service/model.js';
@@ -24,7 +28,7 @@ function service(name: string, ip: string) {
 
 function view(services: string[][], l2Pools?: string[]): ClusterView {
   const result = parse([
-    pool('p', ['10.0.0.0/24']),
+    pool('p', ['10.0.0.0/16']),
     pool('bgp-only', ['10.9.0.0/24']),
     obj('L2Advertisement', 'l2', l2Pools ? { ipAddressPools: l2Pools } : {}),
   ]);
@@ -162,5 +166,62 @@ describe('leadership actor', () => {
     assert.equal(now.length, 1);
     assert.deepEqual(s.applied.get(now[0]!)?.get('default/web')?.ips, ['10.0.0.9']);
     if (now[0] !== winner) assert.ok(!s.applied.get(winner)?.has('default/web'));
+  });
+
+  describe('a view larger than one slice', () => {
+    const N = 2 * SERVICES_PER_SLICE + 7;
+    const many = (n: number) =>
+      view(Array.from({ length: n }, (_, i) => [`s${i}`, `10.0.${Math.floor(i / 250)}.${(i % 250) + 1}`]));
+    const keys = (n: number) => Array.from({ length: n }, (_, i) => `default/s${i}`);
+
+    it('is elected in slices with timers running between them, then each service has one announcer', async () => {
+      const s = speakers(new Set(NODES));
+      const v = many(N);
+      for (const a of s.actors) a.update(v);
+      // The first slice at once; the rest after the event loop has had turns of its own.
+      const actor = s.actors[0]!;
+      assert.ok(actor.states().size <= SERVICES_PER_SLICE + 1, `${actor.states().size} machines at once`);
+      const midway = await new Promise<number>((resolve) => setImmediate(() => resolve(actor.states().size)));
+      assert.ok(midway < N, `a timer ran only after all ${N} services (${midway})`);
+      await Promise.all(s.actors.map((a) => a.settled()));
+      assert.equal(actor.states().size, N);
+      for (const key of keys(N)) assert.equal(s.announcers(key).length, 1, key);
+    });
+
+    it('news during a pass gets a pass of its own after it', async () => {
+      const alive = new Set(NODES);
+      const s = speakers(alive);
+      for (const a of s.actors) a.update(many(N));
+      await new Promise((resolve) => setImmediate(resolve));
+      alive.delete('node-a');
+      for (const a of s.actors) a.membershipChanged();
+      await Promise.all(s.actors.map((a) => a.settled()));
+      for (const key of keys(N)) {
+        const who = s.announcers(key);
+        assert.equal(who.length, 1, key);
+        assert.notEqual(who[0], 'node-a', key);
+      }
+    });
+
+    it('services gone from the view are withdrawn once the pass has seen every other', async () => {
+      const s = speakers(new Set(NODES));
+      for (const a of s.actors) a.update(many(N));
+      await Promise.all(s.actors.map((a) => a.settled()));
+      for (const a of s.actors) a.update(many(SERVICES_PER_SLICE + 1));
+      await Promise.all(s.actors.map((a) => a.settled()));
+      for (const key of keys(N)) {
+        const expected = Number(key.slice('default/s'.length)) <= SERVICES_PER_SLICE ? 1 : 0;
+        assert.equal(s.announcers(key).length, expected, key);
+      }
+    });
+
+    it('stopping during a pass withdraws everything and feeds no machine after', async () => {
+      const s = speakers(new Set(NODES));
+      for (const a of s.actors) a.update(many(N));
+      for (const a of s.actors) a.stop();
+      await Promise.all(s.actors.map((a) => a.settled()));
+      for (const a of s.actors) assert.equal(a.states().size, 0);
+      for (const key of keys(N)) assert.deepEqual(s.announcers(key), [], key);
+    });
   });
 });
