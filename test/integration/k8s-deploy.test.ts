@@ -130,6 +130,9 @@ describe('deploy/ on a real kube-apiserver', { timeout: 180_000 }, () => {
       ['list', 'communities.metallb.io', ...inNs],
       ['list', 'bgpadvertisements.metallb.io', ...inNs],
       ['watch', 'frrconfigurations.frrk8s.metallb.io', ...inNs],
+      ['create', 'frrconfigurations.frrk8s.metallb.io', ...inNs],
+      ['patch', 'frrconfigurations.frrk8s.metallb.io', ...inNs],
+      ['delete', 'frrconfigurations.frrk8s.metallb.io', ...inNs],
       ['get', 'secrets', ...inNs],
       ['watch', 'secrets', ...inNs],
       ...['create', 'get', 'list', 'watch', 'update', 'patch', 'delete'].flatMap((verb) => [
@@ -158,6 +161,8 @@ describe('deploy/ on a real kube-apiserver', { timeout: 180_000 }, () => {
       ['create', 'ipaddresspools.metallb.io', ...inNs],
       ['patch', 'ipaddresspools.metallb.io', '--subresource=status', ...inNs],
       ['update', 'bgppeers.metallb.io', ...inNs],
+      ['update', 'frrconfigurations.frrk8s.metallb.io', ...inNs],
+      ['create', 'frrconfigurations.frrk8s.metallb.io', '-n', 'default'],
       ['create', 'servicel2statuses.metallb.io', '-n', 'default'],
       ['list', 'servicel2statuses.metallb.io', '-A'],
       ['update', 'events', '-n', 'default'],
@@ -179,7 +184,7 @@ describe('deploy/ on a real kube-apiserver', { timeout: 180_000 }, () => {
     );
   });
 
-  it("the speaker's whole list of rights (kubectl auth can-i --list): reads, and writes only to its status objects and Events", () => {
+  it("the speaker's whole list of rights (kubectl auth can-i --list): reads, and writes only to its status objects, Events and FRRConfigurations", () => {
     const token = tokens.get('speaker') ?? serviceAccountToken(cp, 'speaker');
     const rights = (namespace: string): Record<string, string> => {
       const table = cp.kubectl(['auth', 'can-i', '--list', '-n', namespace, '--no-headers'], { token });
@@ -210,7 +215,7 @@ describe('deploy/ on a real kube-apiserver', { timeout: 180_000 }, () => {
       'bgppeers.metallb.io': read,
       'bfdprofiles.metallb.io': read,
       'communities.metallb.io': read,
-      'frrconfigurations.frrk8s.metallb.io': read,
+      'frrconfigurations.frrk8s.metallb.io': 'create delete get list patch watch',
       secrets: read,
       'servicel2statuses.metallb.io': statusObject,
       'servicebgpstatuses.metallb.io': statusObject,

@@ -161,7 +161,7 @@ describe('deploy/ manifests', () => {
     }
   });
 
-  it("the speaker's RBAC is exactly what it reads and writes: it writes only its status objects and Events", () => {
+  it("the speaker's RBAC is exactly what it reads and writes: it writes only its status objects, Events and its FRRConfiguration", () => {
     const read = ['get', 'list', 'watch'];
     const write = ['create', 'update', 'patch', 'delete'];
     const configKinds = KINDS.filter((k) => k.crd && k.group === METALLB_GROUP).map((k) => k.plural);
@@ -178,7 +178,8 @@ describe('deploy/ manifests', () => {
         statusKinds.map((p) => `${p}/status`),
         ['get', 'update', 'patch'],
       ),
-      ...grantRows(NS, FRRK8S_GROUP, ['frrconfigurations'], read),
+      // The FRR-K8s backend: server-side apply (patch; create when absent) and delete, no update.
+      ...grantRows(NS, FRRK8S_GROUP, ['frrconfigurations'], [...read, 'create', 'patch', 'delete']),
       ...grantRows(NS, '', ['secrets'], read),
     ].sort();
     assert.deepEqual(grantsOf(docs, 'speaker'), expected);
