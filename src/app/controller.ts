@@ -24,7 +24,7 @@ import { createControllerMetrics, type ControllerMetrics } from '../observe/cont
 import { startDebugServer, stopDebugServer, type ListenAddress } from '../observe/debug-server.js';
 import { transitionFields, type EventLog } from '../observe/log.js';
 import { StateBoard } from '../observe/state-board.js';
-import { machineCharts } from './charts.js';
+import { lazyMachineCharts } from './charts.js';
 import { controllerResources, type WatchedResource } from './watched-resources.js';
 import { InformerSet } from './informer-set.js';
 
@@ -100,7 +100,7 @@ export class Controller {
 
   async start(): Promise<void> {
     const { log, namespace } = this.options;
-    const charts = machineCharts();
+    const charts = lazyMachineCharts();
     for (const listen of this.options.httpListen) {
       const server = await startDebugServer(listen, {
         node: this.options.identity,
@@ -109,7 +109,7 @@ export class Controller {
         board: this.board,
         readiness: () => this.readiness(),
         status: () => this.status(),
-        charts: () => charts,
+        charts,
       });
       this.stops.push(() => stopDebugServer(server));
     }

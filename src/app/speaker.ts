@@ -30,7 +30,7 @@ import { transitionFields, type EventLog } from '../observe/log.js';
 import { createSpeakerMetrics, type SpeakerMetrics } from '../observe/metrics.js';
 import { StateBoard, type BoardChange } from '../observe/state-board.js';
 import { NodeBgp } from './bgp.js';
-import { machineCharts } from './charts.js';
+import { lazyMachineCharts } from './charts.js';
 import type { LivenessHost } from './liveness.js';
 import { createMembershipWithLiveness } from './membership.js';
 import { systemClock } from './system-clock.js';
@@ -194,7 +194,7 @@ export class Speaker {
     await this.reload();
     this.stops.push(() => source.stop());
     // Everything slow happens before the join: once others know us, we must answer probes.
-    const charts = machineCharts();
+    const charts = lazyMachineCharts();
     for (const listen of this.options.httpListen) {
       const server = await startDebugServer(listen, {
         node,
@@ -202,7 +202,7 @@ export class Speaker {
         board: this.board,
         readiness: () => this.readiness(),
         status: () => this.status(),
-        charts: () => charts,
+        charts,
       });
       this.stops.push(() => stopDebugServer(server));
     }
