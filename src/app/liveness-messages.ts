@@ -17,7 +17,8 @@ export type LivenessCommand =
   | { readonly type: 'stop' };
 
 export type LivenessReport =
-  | { readonly type: 'started' }
+  /** `scheduling`: what the thread's scheduling was raised to (undefined: it could not be). */
+  | { readonly type: 'started'; readonly scheduling: string | undefined }
   | { readonly type: 'up'; readonly node: string }
   | { readonly type: 'lost'; readonly node: string; readonly silentMs: number }
   | { readonly type: 'stalled'; readonly node: string; readonly mainAgeMs: number }

@@ -168,6 +168,8 @@ export class Speaker {
           log.info({ component: 'membership', event: 'liveness', peer: report.node, ...report });
         else if (report.type === 'error')
           log.error({ component: 'membership', event: 'livenessFailed', err: report.err });
+        else if (report.type === 'started')
+          log.info({ component: 'membership', event: 'livenessStarted', threadScheduling: report.scheduling ?? 'default' });
       },
     });
     this.membership = membership;
