@@ -46,6 +46,21 @@ interface InterfaceState {
   v6: Map<string, { text: string; bytes: Uint8Array }>;
 }
 
+/** An address as the sockets' tables key it: IPv4 as a number, IPv6 as hex of the 16 bytes. */
+type ParsedAddress =
+  | { readonly family: 4; readonly key: number }
+  | { readonly family: 6; readonly key: string; readonly bytes: Uint8Array };
+
+function parseAddress(text: string): ParsedAddress | null {
+  const ip = parseIp(text);
+  if (ip?.family === 4) return { family: 4, key: Number(ip.value) };
+  if (ip?.family === 6) {
+    const bytes = Buffer.from(ip.value.toString(16).padStart(32, '0'), 'hex');
+    return { family: 6, key: bytes.toString('hex'), bytes };
+  }
+  return null;
+}
+
 const bump = <K>(map: Map<K, number>, key: K): void => {
   map.set(key, (map.get(key) ?? 0) + 1);
 };
@@ -62,6 +77,12 @@ export class Layer2Responder implements Layer2Announcer {
   /** Interfaces whose sockets failed to open: retry no earlier than `at` (exponential backoff). */
   private readonly retry = new Map<string, { failures: number; at: number }>();
   private readonly byInterface = new Map<string, InterfaceState>();
+  /**
+   * The parsed form of every address of the last apply: the leadership actor applies a growing
+   * desired set after each slice of a big election, and parsing 10,000 addresses each time was
+   * most of the cost.
+   */
+  private parsed = new Map<string, ParsedAddress | null>();
   /** Announcement repeats per `interface|ip`: when to stop. */
   private readonly repeats = new Map<string, { until: number; timer: unknown }>();
 
@@ -74,20 +95,21 @@ export class Layer2Responder implements Layer2Announcer {
       string,
       { v4: Map<number, string>; v6: Map<string, { text: string; bytes: Uint8Array }> }
     >();
+    const parsed = new Map<string, ParsedAddress | null>();
     for (const announcement of desired.values()) {
       for (const name of announceInterfaces(all, announcement.interfaces)) {
         const entry = wanted.get(name) ?? { v4: new Map(), v6: new Map() };
         wanted.set(name, entry);
         for (const text of announcement.ips) {
-          const ip = parseIp(text);
-          if (ip?.family === 4) entry.v4.set(Number(ip.value), text);
-          else if (ip?.family === 6) {
-            const bytes = Buffer.from(ip.value.toString(16).padStart(32, '0'), 'hex');
-            entry.v6.set(bytes.toString('hex'), { text, bytes });
-          }
+          let ip = parsed.get(text) ?? this.parsed.get(text);
+          if (ip === undefined) ip = parseAddress(text);
+          parsed.set(text, ip);
+          if (ip?.family === 4) entry.v4.set(ip.key, text);
+          else if (ip?.family === 6) entry.v6.set(ip.key, { text, bytes: ip.bytes });
         }
       }
     }
+    this.parsed = parsed;
     for (const [name, state] of this.byInterface) {
       if (!wanted.has(name)) this.closeInterface(name, state);
     }

@@ -299,7 +299,11 @@ export class Speaker {
     const { log } = this.options;
     for (const [service, a] of desired) {
       const before = this.announced.get(service);
-      if (before && before.ips.join() === a.ips.join() && before.interfaces.join() === a.interfaces.join())
+      // The same object is the same announcement (most of them, after each slice of a big election).
+      if (
+        before === a ||
+        (before && before.ips.join() === a.ips.join() && before.interfaces.join() === a.interfaces.join())
+      )
         continue;
       const reason = this.leadershipReasons.get(service);
       for (const ip of a.ips)
