@@ -197,6 +197,8 @@ export function startSpeaker(t: LabTopology, n: LabHost, mode: SpeakerMode): num
       // Used when the configuration's MetalLB object says bgpBackend: frr (`lab up --backend frr`).
       '--frr-run-dir',
       join(dir, 'frr', n.name),
+      // Benchmarks compare speaker settings (bench/failover-soak.bench.ts: `--profile lan`, `--no-liveness`).
+      ...(process.env.HERALD_LAB_SPEAKER_ARGS ?? '').split(' ').filter(Boolean),
     ],
     join(dir, 'logs', `${n.name}.log`),
     ROOT,
