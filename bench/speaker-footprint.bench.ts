@@ -15,7 +15,7 @@
 // snapshot after each sample).
 import { spawn } from 'node:child_process';
 import {
-  appendFileSync,
+  createWriteStream,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -230,8 +230,11 @@ async function scenario(n: number, code: string, work: string, namespaces: Names
   let sourceAt: number | undefined;
   let lastAnnounce = 0;
   const loads: number[] = [];
+  // A stream, not a write per line: a slow reader fills the pipe and the speaker's synchronous
+  // log writes wait (pino's sync destination sleeps on EAGAIN), which is not the speaker's cost.
+  const logStream = createWriteStream(logFile);
   createInterface({ input: child.stdout }).on('line', (line) => {
-    appendFileSync(logFile, line + '\n');
+    logStream.write(line + '\n');
     let l: Record<string, unknown>;
     try {
       l = JSON.parse(line) as Record<string, unknown>;
@@ -316,6 +319,7 @@ async function scenario(n: number, code: string, work: string, namespaces: Names
     child.kill('SIGTERM');
     await until(() => exited, 10_000, 'exit').catch(() => child.kill('SIGKILL'));
     namespaces.cleanup();
+    logStream.end();
   }
 }
 

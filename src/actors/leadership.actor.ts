@@ -27,24 +27,15 @@ export interface LeadershipDeps {
 type LeadershipActorRef = Actor<typeof leadershipMachine>;
 
 /**
- * Services elected and fed to their machines between two pauses of a pass. One pass over 10,000
- * services took seconds of one event-loop turn (machines, log lines, ARP rounds); in slices,
- * timers (gossip probes, ARP answers, BGP keepalives) run in between. Up to this many, a pass is
- * one turn, as before: the few services of most clusters change state with no pause.
+ * A pass over many services runs in turns of the event loop with a pause between them: one pass
+ * over 10,000 services took seconds of one turn (machines, log lines, ARP rounds), and timers
+ * (gossip probes, ARP answers, BGP keepalives) could not run meanwhile. A turn elects at least
+ * SERVICES_PER_TURN services, so a view that small (most clusters') is one turn, as before; past
+ * that, a turn ends once TURN_MS have passed.
  */
-export const SERVICES_PER_SLICE = 250;
+export const SERVICES_PER_TURN = 50;
+const TURN_MS = 10;
 const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** The next `n` items of an iterator (fewer at its end). */
-function take<T>(items: Iterator<T>, n: number): T[] {
-  const out: T[] = [];
-  while (out.length < n) {
-    const next = items.next();
-    if (next.done) break;
-    out.push(next.value);
-  }
-  return out;
-}
 
 /** Election reasons of nodes that announce a service, or would if they ranked first. */
 const ATTRACTING: ReadonlySet<L2Reason> = new Set(['announcing', 'notOwner']);
@@ -121,23 +112,17 @@ export class LeadershipActor {
     }
     const plans = planLayer2Each({ ...view, alive: this.deps.alive() });
     const seen = new Set<string>();
-    // One more than a slice tells a view that needs slicing from one that does not.
-    const head = take(plans, SERVICES_PER_SLICE + 1);
-    if (head.length <= SERVICES_PER_SLICE) {
-      this.feed(head, seen);
+    if (this.feedTurn(plans, seen)) {
       this.removeUnseen(seen);
       this.flush();
       return;
     }
     this.pass = (async () => {
-      let slice = head;
-      while (slice.length > 0) {
-        this.feed(slice, seen);
+      do {
         this.flush();
         await pause();
         if (this.stopped) return;
-        slice = take(plans, SERVICES_PER_SLICE);
-      }
+      } while (!this.feedTurn(plans, seen));
       this.removeUnseen(seen);
       this.flush();
     })().finally(() => {
@@ -149,38 +134,47 @@ export class LeadershipActor {
     });
   }
 
-  /** Election results to the machines (a machine is made for a service's first plan). */
-  private feed(plans: readonly ServiceL2Plan[], seen: Set<string>): void {
-    for (const plan of plans) {
-      // Not a layer-2 service at all (a BGP-only pool): no machine, no log lines, no memory.
-      if (plan.idle === 'noMatchingL2Advertisement') continue;
-      const key = serviceKey(plan.service);
-      seen.add(key);
-      // A member not alive now keeps what it was (a candidate then may still hold clients);
-      // at a service's first plan it counts as one.
-      const before = this.candidates.get(key);
-      this.candidates.set(
-        key,
-        new Set(
-          [...plan.election.reasons]
-            .filter(
-              ([node, reason]) =>
-                ATTRACTING.has(reason) ||
-                (reason === 'memberNotAlive' && (before === undefined || before.has(node))),
-            )
-            .map(([node]) => node),
-        ),
-      );
-      const actor = this.machineFor(key, plan.ips);
-      actor.send({ type: 'service.updated', ips: plan.ips });
-      actor.send({ type: 'config.loaded' });
-      actor.send({
-        type: 'election.result',
-        winner: plan.election.winner,
-        reason: plan.election.reasons.get(this.deps.self) ?? plan.idle ?? 'notACandidate',
-        interfaces: plan.election.interfaces,
-      });
+  /** Feeds the plans of one turn; true when there are no more. */
+  private feedTurn(plans: Iterator<ServiceL2Plan>, seen: Set<string>): boolean {
+    const start = performance.now();
+    for (let fed = 0; fed < SERVICES_PER_TURN || performance.now() - start < TURN_MS; fed++) {
+      const next = plans.next();
+      if (next.done) return true;
+      this.feed(next.value, seen);
     }
+    return false;
+  }
+
+  /** An election result to the service's machine (made at the service's first plan). */
+  private feed(plan: ServiceL2Plan, seen: Set<string>): void {
+    // Not a layer-2 service at all (a BGP-only pool): no machine, no log lines, no memory.
+    if (plan.idle === 'noMatchingL2Advertisement') return;
+    const key = serviceKey(plan.service);
+    seen.add(key);
+    // A member not alive now keeps what it was (a candidate then may still hold clients);
+    // at a service's first plan it counts as one.
+    const before = this.candidates.get(key);
+    this.candidates.set(
+      key,
+      new Set(
+        [...plan.election.reasons]
+          .filter(
+            ([node, reason]) =>
+              ATTRACTING.has(reason) ||
+              (reason === 'memberNotAlive' && (before === undefined || before.has(node))),
+          )
+          .map(([node]) => node),
+      ),
+    );
+    const actor = this.machineFor(key, plan.ips);
+    actor.send({ type: 'service.updated', ips: plan.ips });
+    actor.send({ type: 'config.loaded' });
+    actor.send({
+      type: 'election.result',
+      winner: plan.election.winner,
+      reason: plan.election.reasons.get(this.deps.self) ?? plan.idle ?? 'notACandidate',
+      interfaces: plan.election.interfaces,
+    });
   }
 
   /** Services gone from the view (or now outside layer 2): withdrawn, machine stopped. */
