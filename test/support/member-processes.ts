@@ -32,6 +32,8 @@ export interface ClusterOptions {
   readonly profile?: string;
   /** Wrap each command, e.g. ['ip', 'netns', 'exec', 'ns1'] per member. */
   readonly wrap?: (name: string) => string[];
+  /** More `herald membership` arguments per member, e.g. ['--stall', '300/1500'] or ['--no-liveness']. */
+  readonly args?: (name: string) => string[];
 }
 
 export class MemberCluster {
@@ -68,6 +70,7 @@ export class MemberCluster {
       ...(keyFile !== undefined ? ['--gossip-key-file', keyFile] : []),
       '--profile',
       this.options.profile ?? 'fast',
+      ...(this.options.args?.(name) ?? []),
     ];
     // Same V8 flag as bin/herald's shebang (spawning node directly bypasses the shebang).
     const command = [
