@@ -119,12 +119,14 @@ export class MembershipActor {
     this.local.running = false;
     for (const t of this.timers) this.deps.clock.clearTimeout(t);
     this.timers.clear();
-    // Stop vouching before the leave: members that miss it then hear silence, not life.
-    await this.deps.liveness?.stop();
     await this.dissemination.announceLeave();
     await new Promise<void>((resolve) =>
       this.deps.clock.setTimeout(() => resolve(), this.deps.timing.leaveFlushMs),
     );
+    // After the leave has gone out (members that got it stop watching us): silence before it
+    // would start suspicions of a member that is only leaving; a member that missed it hears
+    // the silence and, once the process is gone, the refusals.
+    await this.deps.liveness?.stop();
     this.members.stopAll();
     await this.deps.transport.stop();
   }

@@ -4,7 +4,7 @@
 // lab built the same way, so both figures come from one run on one machine. Every loop is bounded
 // (trials, per-trial timeouts, a probe that exits on its own).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { TextIo as CliIo } from '../ports/text-io.js';
@@ -198,6 +198,10 @@ async function runTrials(options: BenchOptions, agent: LabAgent, io: CliIo): Pro
           signal(keepalivedVrrpPid(t, host) ?? -1, 'SIGKILL');
           signal(agentPid, 'SIGKILL');
           await sleep(100);
+          // The parent may have respawned a VRRP child before it died: one left running keeps
+          // its pid file and the VIP, and the fresh keepalived refuses to start beside it.
+          for (const leftover of keepalivedPidsIn(host.namespace)) signal(leftover, 'SIGKILL');
+          await sleep(100);
         }
         state.speakers[victim] = startAgent(t, host, state);
         writeState(state);
@@ -243,6 +247,20 @@ async function settle(
     if (recent.length > 20 && recent.every((a) => a.node === expected)) return;
   }
   throw new Error(`the cluster did not settle on ${expected ?? '?'} within 20 s`);
+}
+
+/** keepalived processes in a lab node's namespace (the lab started them). */
+function keepalivedPidsIn(namespace: string): number[] {
+  return ip('netns', 'pids', namespace)
+    .split('\n')
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return pid > 0 && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'keepalived';
+      } catch {
+        return false;
+      }
+    });
 }
 
 /** Distinct MACs that answer ARP for the VIP, asked from the client. */
