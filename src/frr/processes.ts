@@ -189,10 +189,32 @@ export class FrrDaemonProcesses implements FrrProcesses {
           reloadTimeoutMs(text),
         );
     } catch (error) {
-      writeFileSync(join(dir, 'frr.conf.rejected'), text, { mode: 0o600 });
-      throw new Error(frrMessage(error instanceof Error ? error.message : String(error)), { cause: error });
+      const message = frrMessage(error instanceof Error ? error.message : String(error));
+      if (!(await this.onlyGracefulRestartRefused(message))) {
+        writeFileSync(join(dir, 'frr.conf.rejected'), text, { mode: 0o600 });
+        throw new Error(message, { cause: error });
+      }
     }
     writeFileSync(join(dir, 'frr.conf'), text, { mode: 0o600 });
+  }
+
+  /**
+   * FRR 8.4 takes `neighbor X graceful-restart` on a configured neighbour ("Graceful restart
+   * configuration changed"), yet vtysh reports the line failed ("not valid at this moment": it is
+   * tried a second time, and the mode is set already). Such a refusal is no refusal when every
+   * failed line is one of those and bgpd runs it.
+   */
+  private async onlyGracefulRestartRefused(message: string): Promise<boolean> {
+    const failed = message.split('\n').map((l) => /^line \d+: .* line:\s+(.*)$/.exec(l)?.[1]?.trim());
+    if (
+      failed.length === 0 ||
+      failed.some((l) => l === undefined || !/^neighbor \S+ graceful-restart$/.test(l))
+    )
+      return false;
+    const running = (await this.show('show running-config bgpd').catch(() => ''))
+      .split('\n')
+      .map((l) => l.trim());
+    return failed.every((l) => l !== undefined && running.includes(l));
   }
 
   /**

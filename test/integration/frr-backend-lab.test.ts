@@ -3,7 +3,9 @@
 // frr.conf. Checked on the lab router: Services added and removed change routes without resetting
 // a session; a raw FRRConfiguration FRR refuses is reported with FRR's message while the last good
 // configuration keeps running; bgpd or bfdd killed is restarted by the supervisor alone (the other
-// daemons keep running) and the routes and BFD sessions come back (times printed); an unnumbered
+// daemons keep running) and the routes and BFD sessions come back (times printed); with
+// enableGracefulRestart the router keeps a killed bgpd's routes (stale) with no gap, without it
+// they are withdrawn a while (route-absent time printed); an unnumbered
 // peer (BGPPeer `interface`, IPv6 link-local over a second cable to the router) Established on both
 // ends with the route at the router; and the router's RIB is the same with the native speaker for the same config
 // (the backend switched at run time through the MetalLB object).
@@ -173,19 +175,55 @@ spec:
       assert.equal(state(node).bgp.frr?.lastError, undefined);
     });
 
+    /**
+     * After `kill` (at the time returned): polls the VIP's paths at the router until all 3 are back
+     * and 3 s passed, and sums the time it had fewer (between polls, so within one poll, ~0.1 s).
+     */
+    const routeGap = async (kill: () => number) => {
+      const killedAt = kill();
+      let absentMs = 0;
+      let staleSeen = false;
+      let lastAt = killedAt;
+      let lastFull = true;
+      let fullSince: number | undefined;
+      for (;;) {
+        const now = Date.now();
+        if (now - killedAt > 60_000) throw new Error(`routes not back 60 s after the kill`);
+        const found = paths(LAB_BGP.vipv4);
+        const at = Date.now();
+        if (!lastFull) absentMs += at - lastAt;
+        staleSeen ||= found.some((p) => (p as { stale?: boolean }).stale === true);
+        lastFull = found.length === 3;
+        lastAt = at;
+        if (!lastFull) fullSince = undefined;
+        else fullSince ??= at;
+        if (fullSince !== undefined && at - fullSince > 3000 && at - killedAt > 5000)
+          return { absentMs, staleSeen, backMs: fullSince - killedAt };
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    const killBgpd = (node: string) => () => {
+      const at = Date.now();
+      process.kill(pidOf(node, 'bgpd'), 'SIGKILL');
+      return at;
+    };
+
     it('bgpd killed: the supervisor restarts bgpd alone and the routes come back', async () => {
       const node = t().nodes[0];
       assert.ok(node);
       const before = pids(node.name);
-      const killedAt = Date.now();
-      process.kill(before.bgpd ?? 0, 'SIGKILL');
-      const gone = await untilPaths(LAB_BGP.vipv4, 2, 5000, killedAt);
-      const back = await untilPaths(LAB_BGP.vipv4, 3, 30_000, killedAt);
+      const since = new Date().toISOString();
+      const gap = await routeGap(killBgpd(node.name));
       await untilPaths(LAB_BGP.vipv6, 3, 30_000);
-      const log = lab.logs(node.name).find((l) => l.event === 'daemonsRunning' && l.restartMs !== undefined);
+      const log = lab
+        .logs(node.name)
+        .find((l) => l.event === 'daemonsRunning' && l.restartMs !== undefined && String(l.time) >= since);
       console.log(
-        `# FRR backend: bgpd SIGKILL → route withdrawn after ${gone} ms, back after ${back} ms; bgpd restarted in ${String(log?.restartMs)} ms`,
+        `# FRR backend, no graceful restart: bgpd SIGKILL → route absent at the router ${gap.absentMs} ms ` +
+          `(stale meanwhile: ${gap.staleSeen}), all 3 paths for good after ${gap.backMs} ms; ` +
+          `bgpd restarted in ${String(log?.restartMs)} ms`,
       );
+      assert.ok(gap.absentMs > 0, 'without graceful restart the route is withdrawn for a while');
       assert.ok(log, 'the supervisor logged the restart');
       const after = pids(node.name);
       assert.notEqual(after.bgpd, before.bgpd, 'a new bgpd');
@@ -195,6 +233,63 @@ spec:
         'zebra, bfdd and staticd kept running',
       );
       assert.equal(state(node.name).bgp.frr?.daemons, 'running');
+    });
+
+    it('bgpd killed with enableGracefulRestart: the router keeps the routes (stale), no gap', async () => {
+      const node = t().nodes[0];
+      assert.ok(node);
+      const file = join(config(), 'bgp.yaml');
+      const plain = readFileSync(file, 'utf8');
+      writeFileSync(
+        file,
+        plain.replaceAll('  bfdProfile: lab', '  bfdProfile: lab\n  enableGracefulRestart: true'),
+      );
+      try {
+        // The capability is exchanged in OPEN: reset the router's sessions to the node once the
+        // node runs `neighbor … graceful-restart`.
+        const nodeRuns = () =>
+          netnsExec(node.namespace, [
+            'vtysh',
+            '--vty_socket',
+            join(stateDir(lab.id), 'frr', node.name),
+            '-c',
+            'show running-config bgpd',
+          ]);
+        await until(
+          'graceful-restart rendered',
+          () => (nodeRuns().includes(`neighbor ${t().router.ipv4} graceful-restart`) ? 1 : 0),
+          (n) => n === 1,
+          15_000,
+        );
+        const grMode = () =>
+          (
+            JSON.parse(vtysh(`show bgp neighbors ${node.ipv4} json`) || '{}') as Record<
+              string,
+              { gracefulRestartInfo?: { remoteGrMode?: string }; bgpState?: string }
+            >
+          )[node.ipv4];
+        if (grMode()?.gracefulRestartInfo?.remoteGrMode !== 'Restart') vtysh(`clear bgp ${node.ipv4}`);
+        await until(
+          "the router sees the node's graceful restart",
+          () =>
+            grMode()?.gracefulRestartInfo?.remoteGrMode === 'Restart' && grMode()?.bgpState === 'Established'
+              ? 1
+              : 0,
+          (n) => n === 1,
+          30_000,
+        );
+        await untilPaths(LAB_BGP.vipv4, 3, 30_000);
+        const gap = await routeGap(killBgpd(node.name));
+        console.log(
+          `# FRR backend, graceful restart: bgpd SIGKILL → route absent at the router ${gap.absentMs} ms ` +
+            `(stale meanwhile: ${gap.staleSeen}), all 3 paths fresh after ${gap.backMs} ms`,
+        );
+        assert.equal(gap.absentMs, 0, 'no withdrawal gap');
+        assert.ok(gap.staleSeen, 'the router held the paths as stale meanwhile');
+      } finally {
+        writeFileSync(file, plain);
+        await untilPaths(LAB_BGP.vipv4, 3, 30_000);
+      }
     });
 
     it('bfdd killed: bfdd alone restarted, BFD sessions back at the router, routes back', async () => {
