@@ -79,6 +79,7 @@ function herald(t: LabTopology, w: Window) {
   let deaths = 0;
   let livenessLost = 0;
   let leaderChanges = 0;
+  const detail: string[] = [];
   for (const n of t.nodes) {
     const lines = readFileSync(join(stateDir(ID), 'logs', `${n.name}.log`), 'utf8').split('\n');
     for (const raw of lines) {
@@ -89,13 +90,17 @@ function herald(t: LabTopology, w: Window) {
       if (line.component === 'membership' && line.event === 'member' && line.peer !== n.name) {
         if (line.to === 'suspect') suspicions++;
         if (line.to === 'dead') deaths++;
+        if (line.to === 'suspect' || line.to === 'dead') detail.push(`${n.name}: ${raw}`);
       }
-      if (line.event === 'liveness' && line.type === 'lost') livenessLost++;
+      if (line.event === 'liveness' && line.type === 'lost') {
+        livenessLost++;
+        detail.push(`${n.name}: ${raw}`);
+      }
       if (line.component === 'leadership' && line.event === 'transition' && line.to === 'leader')
         leaderChanges++;
     }
   }
-  return { suspicions, deaths, livenessLost, leaderChanges };
+  return { suspicions, deaths, livenessLost, leaderChanges, detail };
 }
 
 /** keepalived: VRRP instances entered MASTER so far (the count grows with every false failover). */
@@ -138,6 +143,7 @@ async function soak(setting: string, agent: LabAgent): Promise<void> {
     console.log(
       `soak ${setting} (Herald, ${minutes} min, load ${loadBefore}→${loadAfter}): suspicions ${h.suspicions}, deaths ${h.deaths}, liveness lost ${h.livenessLost}, leader changes ${h.leaderChanges}`,
     );
+    for (const line of h.detail.slice(0, 12)) console.log(`  ${line}`);
   } else {
     const k = keepalived(t) - before;
     console.log(

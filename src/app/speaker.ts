@@ -175,7 +175,11 @@ export class Speaker {
         else if (report.type === 'error')
           log.error({ component: 'membership', event: 'livenessFailed', err: report.err });
         else if (report.type === 'started')
-          log.info({ component: 'membership', event: 'livenessStarted', threadScheduling: report.scheduling ?? 'default' });
+          log.info({
+            component: 'membership',
+            event: 'livenessStarted',
+            threadScheduling: report.scheduling ?? 'default',
+          });
       },
     });
     this.membership = membership;
