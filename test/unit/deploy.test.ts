@@ -89,7 +89,7 @@ describe('deploy/ manifests', () => {
     }
   });
 
-  it('the speaker DaemonSet: hostNetwork, capabilities, node name, ports 7472 and 7946/tcp, gossip key, control-plane toleration', () => {
+  it('the speaker DaemonSet: hostNetwork, capabilities, node name, ports 7472 and 7946/tcp+udp, gossip key, control-plane toleration', () => {
     const ds = find('DaemonSet', 'speaker') as Workload | undefined;
     assert.ok(ds, 'no DaemonSet speaker');
     const pod = ds.spec.template.spec;
@@ -99,14 +99,18 @@ describe('deploy/ manifests', () => {
     assert.equal(c.args[0], 'speaker');
     assert.ok(c.args.includes('--node-name=$(NODE_NAME)'));
     assert.equal(c.env?.find((e) => e.name === 'NODE_NAME')?.valueFrom?.fieldRef?.fieldPath, 'spec.nodeName');
-    assert.deepEqual(c.securityContext?.capabilities?.add?.slice().sort(), ['NET_ADMIN', 'NET_RAW']);
+    assert.deepEqual(c.securityContext?.capabilities?.add?.slice().sort(), [
+      'NET_ADMIN',
+      'NET_RAW',
+      'SYS_NICE',
+    ]);
     assert.deepEqual(c.securityContext.capabilities.drop, ['ALL']);
     // Added capabilities are effective only for root (no ambient capabilities in Kubernetes), and
     // the image's default user is not root.
     assert.equal(c.securityContext.runAsUser, 0);
     assert.deepEqual(
       c.ports?.map((p) => `${p.containerPort}/${p.protocol}`),
-      ['7472/TCP', '7946/TCP'],
+      ['7472/TCP', '7946/TCP', '7946/UDP'],
     );
     const keyFile = c.args.find((a) => a.startsWith('--gossip-key-file='))?.split('=')[1];
     const mount = c.volumeMounts?.find((m) => keyFile?.startsWith(`${m.mountPath}/`));
