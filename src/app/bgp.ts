@@ -55,27 +55,6 @@ export interface FrrK8sSettings {
   readonly externalNamespace: string;
 }
 
-/**
- * The process-wide defaults `herald speaker` sets from its flags before the speaker starts (the
- * speaker's composition passes no backend of its own yet); options given to NodeBgp win.
- */
-const backendDefaults: { backend: BgpBackendChoice; frrRunDir: string; frrK8s: FrrK8sSettings | undefined } =
-  {
-    backend: 'native',
-    frrRunDir: DEFAULT_FRR_RUN_DIR,
-    frrK8s: undefined,
-  };
-
-export function setBgpBackendDefaults(defaults: {
-  backend: BgpBackendChoice;
-  frrRunDir?: string;
-  frrK8s?: FrrK8sSettings;
-}): void {
-  backendDefaults.backend = defaults.backend;
-  if (defaults.frrRunDir !== undefined) backendDefaults.frrRunDir = defaults.frrRunDir;
-  if (defaults.frrK8s !== undefined) backendDefaults.frrK8s = defaults.frrK8s;
-}
-
 /** The backend in force: the MetalLB object's spec.bgpBackend when it sets one, else the flag's. */
 export function chooseBgpBackend(
   config: Config,
@@ -183,6 +162,10 @@ export class NodeBgp {
           families: n.families,
         }),
       onDown: (peer, reason) => log.info({ component: 'bgp', event: 'down', peer, reason }),
+      // A session machine that threw is dropped and restarted with backoff by the speaker actor;
+      // the log is how an operator sees a bug or a peer that keeps tripping it.
+      onSessionError: (peer, error, restartInMs) =>
+        log.error({ component: 'bgp', event: 'sessionError', peer, err: String(error), restartInMs }),
       onBfd: (peer, up, reason) => log.info({ component: 'bfd', event: up ? 'up' : 'down', peer, reason }),
     });
   }
@@ -204,7 +187,7 @@ export class NodeBgp {
 
   /** Plans this node's sessions and routes from the view and hands them to the backend in force. */
   update(view: ClusterView): void {
-    const chosen = chooseBgpBackend(view.config, this.options.backend ?? backendDefaults.backend);
+    const chosen = chooseBgpBackend(view.config, this.options.backend ?? 'native');
     if (chosen.backend !== this.backend) {
       this.options.log.info({
         component: 'bgp',
@@ -266,7 +249,7 @@ export class NodeBgp {
     this.frr ??= new FrrBgp({
       node: this.options.node,
       routerId: this.options.routerId,
-      runDir: this.options.frrRunDir ?? backendDefaults.frrRunDir,
+      runDir: this.options.frrRunDir ?? DEFAULT_FRR_RUN_DIR,
       log: this.options.log,
       inspect: this.options.inspect,
       secretPassword: this.options.secretPassword,
@@ -293,7 +276,7 @@ export class NodeBgp {
     this.native.update({ ...plan, sessions: [], routes: new Map() });
     this.refused.clear();
     this.plan = plan;
-    const settings = this.options.frrK8s ?? backendDefaults.frrK8s;
+    const settings = this.options.frrK8s;
     if (!settings?.store) {
       if (!this.frrK8sUnavailableLogged)
         this.options.log.error({
@@ -355,7 +338,7 @@ export class NodeBgp {
   /** Peers with their state and route counts, for /debug/state. */
   status(): Record<string, unknown> {
     return {
-      backend: this.backend ?? this.options.backend ?? backendDefaults.backend,
+      backend: this.backend ?? this.options.backend ?? 'native',
       sessions: this.speaker.sessions(),
       bfd: Object.fromEntries(this.bfd),
       ...(this.frr ? { frr: this.frr.status() } : {}),

@@ -29,7 +29,7 @@ import { FailoverTimer } from '../observe/failover-timer.js';
 import { transitionFields, type EventLog } from '../observe/log.js';
 import { createSpeakerMetrics, type SpeakerMetrics } from '../observe/metrics.js';
 import { StateBoard, type BoardChange } from '../observe/state-board.js';
-import { NodeBgp } from './bgp.js';
+import { NodeBgp, type BgpSpeakerOptions } from './bgp.js';
 import { lazyMachineCharts } from './charts.js';
 import type { LivenessHost } from './liveness.js';
 import { createMembershipWithLiveness } from './membership.js';
@@ -56,6 +56,8 @@ export interface SpeakerOptions {
   readonly timing: MembershipTiming;
   /** Where to serve /metrics, /healthz, /readyz and /debug/* (TCP and/or unix sockets). */
   readonly httpListen: readonly ListenAddress[];
+  /** Who carries the BGP plan (`--bgp-backend` and its settings); native when absent. */
+  readonly bgp?: Pick<BgpSpeakerOptions, 'backend' | 'frrRunDir' | 'frrK8s'>;
   readonly log: EventLog;
 }
 
@@ -160,6 +162,7 @@ export class Speaker {
       inspect: this.board.inspect,
       board: this.board,
       secretPassword: (namespace, name) => secretPassword(this.objects, namespace, name),
+      ...this.options.bgp,
     });
     const { actor: membership, liveness } = await createMembershipWithLiveness({
       node,

@@ -3,12 +3,7 @@
 // One speaker, two configuration sources.
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import {
-  BGP_BACKENDS,
-  DEFAULT_FRR_K8S_EXTERNAL_NAMESPACE,
-  setBgpBackendDefaults,
-  type BgpBackendChoice,
-} from '../../app/bgp.js';
+import { BGP_BACKENDS, DEFAULT_FRR_K8S_EXTERNAL_NAMESPACE } from '../../app/bgp.js';
 import { DEFAULT_FRR_RUN_DIR } from '../../app/frr-backend.js';
 import { Speaker } from '../../app/speaker.js';
 import { FileConfigSource } from '../../files/file-source.js';
@@ -112,8 +107,11 @@ export function registerSpeaker(program: Command, _io: CliIo, setExit: (code: nu
         namespace: opts.frrK8sNamespace ?? opts.namespace,
         externalNamespace: opts.frrK8sNamespace ?? DEFAULT_FRR_K8S_EXTERNAL_NAMESPACE,
       });
-      const setBackend = (store: FrrConfigurationStore | undefined, chosen: BgpBackendChoice) =>
-        setBgpBackendDefaults({ backend: chosen, frrRunDir: opts.frrRunDir, frrK8s: frrK8s(store) });
+      const bgpSettings = (store: FrrConfigurationStore | undefined) => ({
+        backend,
+        frrRunDir: opts.frrRunDir,
+        frrK8s: frrK8s(store),
+      });
       let httpListen;
       try {
         httpListen = opts.metricsListen.map(parseListen);
@@ -131,8 +129,11 @@ export function registerSpeaker(program: Command, _io: CliIo, setExit: (code: nu
         // The speaker re-reads --config on change: its own output there would be read back as input.
         if (opts.frrK8sOutputDir && isInside(opts.frrK8sOutputDir, opts.config))
           throw new UsageError('--frr-k8s-output-dir must not be inside --config');
-        setBackend(opts.frrK8sOutputDir ? new FrrConfigurationDir(opts.frrK8sOutputDir) : undefined, backend);
+        const bgp = bgpSettings(
+          opts.frrK8sOutputDir ? new FrrConfigurationDir(opts.frrK8sOutputDir) : undefined,
+        );
         speaker = new Speaker({
+          bgp,
           ...gossip,
           source: new FileConfigSource(opts.config, opts.namespace),
           namespace: opts.namespace,
@@ -152,7 +153,7 @@ export function registerSpeaker(program: Command, _io: CliIo, setExit: (code: nu
         const kubeConfig = kubeConfigFor(opts.kubeconfig);
         const rest = new KubeRest(kubeConfig);
         const { KubeFrrConfigurationStore } = await import('../../k8s/frr-configuration-store.js');
-        setBackend(new KubeFrrConfigurationStore(rest), backend);
+        const bgp = bgpSettings(new KubeFrrConfigurationStore(rest));
         const source = new KubeConfigSource({
           kubeConfig,
           rest,
@@ -162,6 +163,7 @@ export function registerSpeaker(program: Command, _io: CliIo, setExit: (code: nu
         });
         const port = gossip.listen.replace(/^.*:/, '');
         speaker = new Speaker({
+          bgp,
           ...gossip,
           source,
           discoverSeeds: () =>
