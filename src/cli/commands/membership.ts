@@ -18,38 +18,45 @@ export function registerMembership(program: Command, io: CliIo): void {
       '--stall <ms>/<every-ms>',
       'block the main thread for <ms> every <every-ms> (tests: a busy event loop, the worker runs on)',
     )
-    .action(async (opts: GossipCliOptions & { durationMs?: string; stall?: string }) => {
-      const settings = gossipSettings(opts);
-      const started = performance.now();
-      const print = (event: Record<string, unknown>): void =>
-        io.out(
-          JSON.stringify({
-            t: Math.round(performance.now() - started),
-            wall: Date.now(),
-            node: settings.node,
-            ...event,
-          }),
-        );
-      const { actor: membership } = await createMembershipWithLiveness({
-        ...settings,
-        onLiveness: (report) => {
-          if (report.type === 'lost' || report.type === 'refused' || report.type === 'stalled')
-            print({
-              event: 'liveness',
-              member: report.node,
-              verdict: report.type,
-              ...('silentMs' in report ? { silentMs: Math.round(report.silentMs) } : {}),
-            });
-        },
-      });
-      membership.onChange(({ node, ...change }) => print({ event: 'member', member: node, ...change }));
-      if (opts.stall !== undefined) stallMainThread(opts.stall, print);
-      await membership.start();
-      print({ event: 'ready' });
-      await stopSignal(opts.durationMs !== undefined ? Number(opts.durationMs) : undefined);
-      await membership.stop();
-      print({ event: 'left' });
-    });
+    .option(
+      '--busy-after-join <ms>',
+      "block the main thread once for <ms> right after the join (tests: a speaker's start-up work)",
+    )
+    .action(
+      async (opts: GossipCliOptions & { durationMs?: string; stall?: string; busyAfterJoin?: string }) => {
+        const settings = gossipSettings(opts);
+        const started = performance.now();
+        const print = (event: Record<string, unknown>): void =>
+          io.out(
+            JSON.stringify({
+              t: Math.round(performance.now() - started),
+              wall: Date.now(),
+              node: settings.node,
+              ...event,
+            }),
+          );
+        const { actor: membership } = await createMembershipWithLiveness({
+          ...settings,
+          onLiveness: (report) => {
+            if (report.type === 'lost' || report.type === 'refused' || report.type === 'stalled')
+              print({
+                event: 'liveness',
+                member: report.node,
+                verdict: report.type,
+                ...('silentMs' in report ? { silentMs: Math.round(report.silentMs) } : {}),
+              });
+          },
+        });
+        membership.onChange(({ node, ...change }) => print({ event: 'member', member: node, ...change }));
+        if (opts.stall !== undefined) stallMainThread(opts.stall, print);
+        await membership.start();
+        print({ event: 'ready' });
+        if (opts.busyAfterJoin !== undefined) busyWait(Number(opts.busyAfterJoin), print);
+        await stopSignal(opts.durationMs !== undefined ? Number(opts.durationMs) : undefined);
+        await membership.stop();
+        print({ event: 'left' });
+      },
+    );
 }
 
 /** `300/2000`: busy-waits 300 ms every 2 s on the main thread, printing each stall. */
@@ -57,11 +64,14 @@ function stallMainThread(spec: string, print: (event: Record<string, unknown>) =
   const [ms, every] = spec.split('/').map(Number);
   if (!ms || !every || ms <= 0 || every <= ms)
     throw new UsageError(`--stall: expected <ms>/<every-ms>, got "${spec}"`);
-  setInterval(() => {
-    print({ event: 'stall', ms });
-    const end = performance.now() + ms;
-    while (performance.now() < end) {
-      // busy: timers, sockets and messages from the liveness worker all wait
-    }
-  }, every).unref();
+  setInterval(() => busyWait(ms, print), every).unref();
+}
+
+function busyWait(ms: number, print: (event: Record<string, unknown>) => void): void {
+  if (!(ms > 0)) throw new UsageError(`expected a positive number of milliseconds, got "${ms}"`);
+  print({ event: 'stall', ms });
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // busy: timers, sockets and messages from the liveness worker all wait
+  }
 }

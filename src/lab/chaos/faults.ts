@@ -110,6 +110,9 @@ export class FaultInjector {
         mkdirSync(group, { recursive: true });
         writeFileSync(join(group, 'cpu.cfs_period_us'), '100000');
         writeFileSync(join(group, 'cpu.cfs_quota_us'), String(fault.quotaPercent * 1000));
+        // The speaker's liveness thread runs SCHED_RR: a v1 cgroup refuses (EINVAL) a realtime
+        // task unless it has a realtime budget, so it gets the same share of the RT period.
+        writeFileSync(join(group, 'cpu.rt_runtime_us'), String(rtRuntimeUs(fault.quotaPercent)));
         writeFileSync(join(group, 'cgroup.procs'), String(pid));
         await sleep(fault.durationMs);
         this.releaseCgroup(group);
@@ -281,4 +284,9 @@ spec:
   type: LoadBalancer
   ports: [{ port: 80, protocol: TCP }]
 `;
+}
+
+/** The realtime budget per 1 s period (the v1 default) for a CPU share in percent. */
+export function rtRuntimeUs(quotaPercent: number): number {
+  return Math.max(1000, Math.round(quotaPercent * 10_000));
 }
