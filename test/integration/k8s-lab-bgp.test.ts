@@ -70,6 +70,7 @@ describeBgpAgainstFrr({
       });
       labKubectl(labTopology(3, id), state?.k8s?.bin ?? '', ['apply', '-f', '-'], { input: yaml });
       await untilPaths(LAB_BGP.vipv4, 3, 20_000);
+      await untilPaths(LAB_BGP.vipv6, 3, 20_000);
       assert.equal(paths(LAB_BGP.vipv4).length, 3);
     });
   },
