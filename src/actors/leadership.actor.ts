@@ -8,7 +8,7 @@ import { planLayer2Each, type ServiceL2Plan } from '../core/plan/layer2.js';
 import type { ClusterView } from '../core/plan/view.js';
 import { serviceKey } from '../core/service/model.js';
 import { leadershipMachine, type LeadershipTransition } from '../machines/leadership.machine.js';
-import type { Layer2Announcement, Layer2Announcer } from '../ports/announcer.js';
+import type { Layer2Announcement, Layer2Announcer, Layer2Standby } from '../ports/announcer.js';
 import type { Clock } from '../ports/clock.js';
 
 export type { ClusterView };
@@ -43,6 +43,8 @@ const ATTRACTING: ReadonlySet<L2Reason> = new Set(['announcing', 'notOwner']);
 export class LeadershipActor {
   private readonly machines = new Map<string, LeadershipActorRef>();
   private readonly desired = new Map<string, Layer2Announcement>();
+  /** Services this node ranks behind the leader for: where it may have to take over. */
+  private readonly standbyFor = new Map<string, Layer2Standby>();
   /** Per service: the nodes that could announce it (and so draw clients to it) if alive. */
   private readonly candidates = new Map<string, ReadonlySet<string>>();
   private view: ClusterView | undefined;
@@ -166,6 +168,13 @@ export class LeadershipActor {
           .map(([node]) => node),
       ),
     );
+    if (plan.election.reasons.get(this.deps.self) === 'notOwner')
+      this.standbyFor.set(key, {
+        interfaces: plan.election.interfaces,
+        v4: plan.ips.some((ip) => !ip.includes(':')),
+        v6: plan.ips.some((ip) => ip.includes(':')),
+      });
+    else this.standbyFor.delete(key);
     const actor = this.machineFor(key, plan.ips);
     actor.send({ type: 'service.updated', ips: plan.ips });
     actor.send({ type: 'config.loaded' });
@@ -185,6 +194,7 @@ export class LeadershipActor {
       actor.stop();
       this.machines.delete(key);
       this.candidates.delete(key);
+      this.standbyFor.delete(key);
     }
   }
 
@@ -231,6 +241,23 @@ export class LeadershipActor {
   }
 
   private flush(): void {
-    this.deps.announcer.apply(new Map(this.desired));
+    this.deps.announcer.apply(new Map(this.desired), this.stopped ? [] : this.standby());
+  }
+
+  /**
+   * The standby of every service merged per interface selection (a handful at most). The
+   * leader's interfaces stand for ours: nodes whose L2Advertisements select other interfaces
+   * open theirs at takeover, as before.
+   */
+  private standby(): Layer2Standby[] {
+    const merged = new Map<string, { interfaces: readonly string[]; v4: boolean; v6: boolean }>();
+    for (const ready of this.standbyFor.values()) {
+      const key = ready.interfaces.join('\n');
+      const entry = merged.get(key) ?? { interfaces: ready.interfaces, v4: false, v6: false };
+      entry.v4 ||= ready.v4;
+      entry.v6 ||= ready.v6;
+      merged.set(key, entry);
+    }
+    return [...merged.values()];
   }
 }

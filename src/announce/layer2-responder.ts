@@ -1,7 +1,10 @@
 // Answers ARP and NDP for the addresses this node announces, on the allowed interfaces, and
 // sends unsolicited announcements on takeover: at once, then every 1.1 s until 5 s after the
 // last trigger (behaviour.md §3). Implements the Layer2Announcer port by converging: each
-// apply() is the whole desired set; sockets open and close as interfaces gain or lose work.
+// apply() is the whole desired set; sockets open and close as interfaces gain or lose work, and
+// stay open, idle, on the interfaces where this node stands by to take an address over: opening
+// an AF_PACKET socket takes 8-20 ms here and closing one 16-32 ms (the kernel waits for an RCU
+// grace period), which a takeover would otherwise spend before its first gratuitous ARP.
 import { decodeArp, arpReplyTo, gratuitousArp, ARP_REQUEST, ETHERTYPE_ARP } from '../core/packets/arp.js';
 import { isDecodeError, type DropReason } from '../core/packets/errors.js';
 import {
@@ -13,7 +16,7 @@ import {
 } from '../core/packets/ndp.js';
 import { announceInterfaces, type InterfaceInfo } from '../core/net/interfaces.js';
 import { parseIp } from '../core/net/ip.js';
-import type { Layer2Announcement, Layer2Announcer } from '../ports/announcer.js';
+import type { Layer2Announcement, Layer2Announcer, Layer2Standby } from '../ports/announcer.js';
 import type { Clock } from '../ports/clock.js';
 import type { PacketSocket } from './packet-socket.js';
 
@@ -46,6 +49,14 @@ interface InterfaceState {
   v6: Map<string, { text: string; bytes: Uint8Array }>;
 }
 
+/** What one interface should do: answer for these addresses, and keep sockets ready per family. */
+interface WantedInterface {
+  v4: Map<number, string>;
+  v6: Map<string, { text: string; bytes: Uint8Array }>;
+  readyV4: boolean;
+  readyV6: boolean;
+}
+
 /** An address as the sockets' tables key it: IPv4 as a number, IPv6 as hex of the 16 bytes. */
 type ParsedAddress =
   | { readonly family: 4; readonly key: number }
@@ -74,6 +85,7 @@ export class Layer2Responder implements Layer2Announcer {
     restarts: new Map(),
   };
   private desired: ReadonlyMap<string, Layer2Announcement> = new Map();
+  private standby: readonly Layer2Standby[] = [];
   /** Interfaces whose sockets failed to open: retry no earlier than `at` (exponential backoff). */
   private readonly retry = new Map<string, { failures: number; at: number }>();
   private readonly byInterface = new Map<string, InterfaceState>();
@@ -88,18 +100,27 @@ export class Layer2Responder implements Layer2Announcer {
 
   constructor(private readonly deps: ResponderDeps) {}
 
-  apply(desired: ReadonlyMap<string, Layer2Announcement>): void {
+  apply(desired: ReadonlyMap<string, Layer2Announcement>, standby: readonly Layer2Standby[] = []): void {
     this.desired = desired;
+    this.standby = standby;
     const all = this.deps.interfaces();
-    const wanted = new Map<
-      string,
-      { v4: Map<number, string>; v6: Map<string, { text: string; bytes: Uint8Array }> }
-    >();
+    const wanted = new Map<string, WantedInterface>();
+    const entryFor = (name: string): WantedInterface => {
+      const entry = wanted.get(name) ?? { v4: new Map(), v6: new Map(), readyV4: false, readyV6: false };
+      wanted.set(name, entry);
+      return entry;
+    };
+    for (const ready of standby) {
+      for (const name of announceInterfaces(all, ready.interfaces)) {
+        const entry = entryFor(name);
+        entry.readyV4 ||= ready.v4;
+        entry.readyV6 ||= ready.v6;
+      }
+    }
     const parsed = new Map<string, ParsedAddress | null>();
     for (const announcement of desired.values()) {
       for (const name of announceInterfaces(all, announcement.interfaces)) {
-        const entry = wanted.get(name) ?? { v4: new Map(), v6: new Map() };
-        wanted.set(name, entry);
+        const entry = entryFor(name);
         for (const text of announcement.ips) {
           let ip = parsed.get(text) ?? this.parsed.get(text);
           if (ip === undefined) ip = parseAddress(text);
@@ -113,7 +134,7 @@ export class Layer2Responder implements Layer2Announcer {
     for (const [name, state] of this.byInterface) {
       if (!wanted.has(name)) this.closeInterface(name, state);
     }
-    for (const [name, next] of wanted) this.converge(name, next.v4, next.v6);
+    for (const [name, next] of wanted) this.converge(name, next);
   }
 
   /**
@@ -143,7 +164,7 @@ export class Layer2Responder implements Layer2Announcer {
       for (const key of state.v6.keys()) this.stopRepeat(name, `v6:${key}`);
       this.byInterface.delete(name);
     }
-    this.apply(this.desired);
+    this.apply(this.desired, this.standby);
   }
 
   /**
@@ -171,11 +192,7 @@ export class Layer2Responder implements Layer2Announcer {
     for (const [name, state] of this.byInterface) this.closeInterface(name, state);
   }
 
-  private converge(
-    name: string,
-    v4: Map<number, string>,
-    v6: Map<string, { text: string; bytes: Uint8Array }>,
-  ): void {
+  private converge(name: string, { v4, v6, readyV4, readyV6 }: WantedInterface): void {
     const state: InterfaceState = this.byInterface.get(name) ?? { v4: new Map(), v6: new Map() };
     this.byInterface.set(name, state);
     const newV4 = [...v4.keys()].filter((ip) => !state.v4.has(ip));
@@ -187,18 +204,20 @@ export class Layer2Responder implements Layer2Announcer {
     const backoff = this.retry.get(name);
     if (backoff && backoff.at > this.deps.clock.now()) return; // opening failed recently: wait
     try {
-      if (v4.size > 0 && !state.arp)
+      const needArp = v4.size > 0 || readyV4;
+      const needIpv6 = v6.size > 0 || readyV6;
+      if (needArp && !state.arp)
         state.arp = this.openSocket(name, ETHERTYPE_ARP, (frame) => this.onArp(name, frame));
-      if (v4.size === 0 && state.arp) {
+      if (!needArp && state.arp) {
         state.arp.close();
         delete state.arp;
       }
-      if (v6.size > 0 && !state.ipv6) {
+      if (needIpv6 && !state.ipv6) {
         state.ipv6 = this.openSocket(name, ETHERTYPE_IPV6, (frame) => this.onIpv6(name, frame));
         // Solicitations go to solicited-node multicast groups the kernel has not joined for us.
         state.ipv6.setAllMulticast(true);
       }
-      if (v6.size === 0 && state.ipv6) {
+      if (!needIpv6 && state.ipv6) {
         state.ipv6.close();
         delete state.ipv6;
       }

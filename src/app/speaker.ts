@@ -140,8 +140,8 @@ export class Speaker {
       alive: () => this.membership?.aliveNodes(),
       inspect: this.board.inspect,
       announcer: {
-        apply: (desired) => {
-          responder.apply(desired);
+        apply: (desired, standby) => {
+          responder.apply(desired, standby);
           this.logAnnouncements(desired);
           this.l2Status?.apply(desired);
         },

@@ -11,7 +11,7 @@ import type { TextIo as CliIo } from '../ports/text-io.js';
 import { rankNodes } from '../core/election/rank.js';
 import { waitForService } from './commands.js';
 import { histogramSvg } from './histogram.js';
-import { keepalivedVrrpPid, KEEPALIVED_ADVERT_SECONDS } from './keepalived.js';
+import { keepalivedVrrpPid, KEEPALIVED_ADVERT_SECONDS, removeKeepalivedPidFiles } from './keepalived.js';
 import { labDown, labUp, startAgent, type LabAgent } from './lab.js';
 import { ip, readState, signal, writeState } from './system.js';
 
@@ -202,6 +202,7 @@ async function runTrials(options: BenchOptions, agent: LabAgent, io: CliIo): Pro
           // its pid file and the VIP, and the fresh keepalived refuses to start beside it.
           for (const leftover of keepalivedPidsIn(host.namespace)) signal(leftover, 'SIGKILL');
           await sleep(100);
+          removeKeepalivedPidFiles(t, host);
         }
         state.speakers[victim] = startAgent(t, host, state);
         writeState(state);

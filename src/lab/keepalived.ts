@@ -4,7 +4,7 @@
 // order for the VIP, so both settle on the same node after a fault heals and the benchmark's
 // trials are alike. The lab's sysctls (arp_ignore=1) make only the master answer ARP: the VIP is
 // on its eth0 while it is master, on lo everywhere (for the HTTP server).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rankNodes } from '../core/election/rank.js';
 import { startInNamespace, stateDir } from './system.js';
@@ -85,4 +85,16 @@ export function keepalivedVrrpPid(t: LabTopology, n: LabHost): number | undefine
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Removes the node's keepalived pid files, once the bench has killed every keepalived process in
+ * the namespace. keepalived refuses to start ("daemon is already running") while a pid file
+ * names a process that still exists — and a killed VRRP child orphaned by its killed parent stays
+ * a zombie until init reaps it, which on this machine can take a while.
+ */
+export function removeKeepalivedPidFiles(t: LabTopology, n: LabHost): void {
+  const f = files(t, n);
+  rmSync(f.pid, { force: true });
+  rmSync(f.vrrpPid, { force: true });
 }

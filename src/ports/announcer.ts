@@ -11,6 +11,17 @@ export interface Layer2Announcement {
   readonly interfaces: readonly string[];
 }
 
+/**
+ * Where this node may soon have to announce (it ranks behind the leader of some service): the
+ * interfaces (empty = every usable one) and address families. The data plane keeps what it needs
+ * for them ready, so a takeover does not wait for it.
+ */
+export interface Layer2Standby {
+  readonly interfaces: readonly string[];
+  readonly v4: boolean;
+  readonly v6: boolean;
+}
+
 export interface Layer2Announcer {
-  apply(desired: ReadonlyMap<string, Layer2Announcement>): void;
+  apply(desired: ReadonlyMap<string, Layer2Announcement>, standby?: readonly Layer2Standby[]): void;
 }

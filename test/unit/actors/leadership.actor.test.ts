@@ -11,7 +11,7 @@ import {
 import { parse } from '../../../src/core/config/parse.js';
 import { toNodeModel } from '../../../src/core/election/nodes.js';
 import { readService } from '../../../src/core/service/model.js';
-import type { Layer2Announcement } from '../../../src/ports/announcer.js';
+import type { Layer2Announcement, Layer2Standby } from '../../../src/ports/announcer.js';
 import { obj, pool } from '../config/helpers.js';
 
 const NODES = ['node-a', 'node-b', 'node-c'];
@@ -44,6 +44,7 @@ function view(services: string[][], l2Pools?: string[]): ClusterView {
 function speakers(alive: Set<string>) {
   const clock = new SimulatedClock();
   const applied = new Map<string, ReadonlyMap<string, Layer2Announcement>>();
+  const standby = new Map<string, readonly Layer2Standby[]>();
   const transitions: { node: string; service: string; to: string; reason: string }[] = [];
   const actors = NODES.map(
     (self) =>
@@ -51,12 +52,17 @@ function speakers(alive: Set<string>) {
         self,
         clock,
         alive: () => alive,
-        announcer: { apply: (desired) => applied.set(self, desired) },
+        announcer: {
+          apply: (desired, ready = []) => {
+            applied.set(self, desired);
+            standby.set(self, ready);
+          },
+        },
         onTransition: (svc, t) => transitions.push({ node: self, service: svc, to: t.to, reason: t.reason }),
       }),
   );
   const announcers = (svc: string) => NODES.filter((n) => applied.get(n)?.has(svc));
-  return { actors, applied, transitions, announcers };
+  return { actors, applied, standby, transitions, announcers };
 }
 
 describe('leadership actor', () => {
@@ -103,6 +109,23 @@ describe('leadership actor', () => {
         interfaces: [],
       });
     }
+  });
+
+  it('the speakers behind the winner stand by for its families; the winner and the stopped do not', () => {
+    const s = speakers(new Set(NODES));
+    const v = view([
+      ['web', '10.0.0.1'],
+      ['db', '10.0.0.2'],
+    ]);
+    for (const a of s.actors) a.update(v);
+    for (const node of NODES) {
+      const leads = ['default/web', 'default/db'].filter((svc) => s.applied.get(node)?.has(svc));
+      // One selection (every interface); IPv4 only. A node leading both has nothing to stand by for.
+      const expected = leads.length === 2 ? [] : [{ interfaces: [], v4: true, v6: false }];
+      assert.deepEqual(s.standby.get(node), expected, node);
+    }
+    for (const a of s.actors) a.stop();
+    for (const node of NODES) assert.deepEqual(s.standby.get(node), [], node);
   });
 
   it('when the winner leaves the live set, exactly one other speaker takes over', () => {

@@ -102,6 +102,32 @@ describe('layer-2 responder logic', () => {
     assert.ok(t.sockets.every((s) => s.closed));
   });
 
+  it('keeps sockets ready where it stands by, silent, and takes over on them without opening more', () => {
+    const t = setup();
+    const standby = [{ interfaces: ['eth1'], v4: true, v6: false }];
+    t.responder.apply(new Map(), standby);
+    assert.deepEqual(
+      t.sockets.map((s) => `${s.name}/${s.ethertype.toString(16)}`),
+      ['eth1/806'],
+    );
+    const ready = t.sockets[0]!;
+    ready.receive(request(0x0a000005));
+    assert.equal(ready.sent.length, 0, 'a standby socket neither answers nor announces');
+    assert.equal(t.responder.counters.dropped.get('notOwned'), 1);
+    // Takeover: the ready socket announces at once; nothing new is opened.
+    t.responder.apply(
+      new Map([['ns/svc', { service: 'ns/svc', ips: ['10.0.0.5'], interfaces: ['eth1'] }]]),
+      standby,
+    );
+    assert.equal(t.sockets.length, 1);
+    assert.equal(ready.sent.length, 2, 'a gratuitous request and reply at once');
+    // Handing the address back keeps the socket while standing by, closes it when no longer.
+    t.responder.apply(new Map(), standby);
+    assert.equal(ready.closed, false);
+    t.responder.apply(new Map(), []);
+    assert.equal(ready.closed, true);
+  });
+
   it('answers requests for owned addresses only, counting both', () => {
     const t = setup();
     t.announce(['10.0.0.5'], ['eth0']);
