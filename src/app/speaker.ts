@@ -12,10 +12,11 @@ import { Layer2Responder } from '../announce/layer2-responder.js';
 import { openPacketSocket } from '../announce/packet-socket.js';
 import { superviseInterfaces } from '../announce/interface-watch.js';
 import { formatIssue } from '../core/config/issues.js';
-import { parse } from '../core/config/parse.js';
+import { parseSteps, type ParseResult } from '../core/config/parse.js';
 import type { MembershipTiming } from '../core/membership/timing.js';
 import type { InterfaceInfo } from '../core/net/interfaces.js';
-import { viewFromObjects, type ClusterView } from '../core/plan/view.js';
+import { viewFromObjectsSteps, type ClusterView } from '../core/plan/view.js';
+import type { BgpNodePlan } from '../core/bgp-plan/index.js';
 import { announceInterfaces } from '../core/net/interfaces.js';
 import { EventRecorder } from '../k8s/event-recorder.js';
 import { BgpStatusReporter } from '../k8s/bgp-status.js';
@@ -34,6 +35,7 @@ import { lazyMachineCharts } from './charts.js';
 import type { LivenessHost } from './liveness.js';
 import { createMembershipWithLiveness } from './membership.js';
 import { systemClock } from './system-clock.js';
+import { runInTurns } from './turns.js';
 
 /** How long a speaker whose join did not reach every seed waits for the rest before electing. */
 const JOIN_GRACE_MS = 2000;
@@ -69,7 +71,7 @@ export class Speaker {
   /** Herald's own BGP speaker: sessions exist only while some BGPPeer selects this node. */
   private bgp: NodeBgp | undefined;
   private objects: readonly unknown[] = [];
-  private config: ReturnType<typeof parse> | undefined;
+  private config: ParseResult | undefined;
   /**
    * False until the first join attempt (push-pull with every seed) has finished. Before that the
    * speaker knows no members and would elect itself: a restarting node would announce every
@@ -79,11 +81,25 @@ export class Speaker {
   /** The member names the current view was built with. */
   private viewMembers: string | undefined;
   /**
-   * The last view and what it was built from: building one takes 100-200 ms of the event loop
-   * with 10,000 Services, and the first publish after the join would build the load's again.
+   * The view being built (in turns, app/turns.ts) or last built, and what from: building one
+   * takes 100-200 ms of work with 10,000 Services, and the first publish after the join would
+   * build the load's again. Replacing it abandons a build still in progress.
    */
-  private built:
-    { config: unknown; objects: readonly unknown[]; members: string; view: ClusterView } | undefined;
+  private building:
+    | {
+        config: unknown;
+        objects: readonly unknown[];
+        members: string;
+        view: Promise<ClusterView | undefined>;
+      }
+    | undefined;
+  /** This node's BGP plan for the last view published (the join's publish reuses it). */
+  private bgpPlanned: { view: ClusterView; plan: BgpNodePlan } | undefined;
+  /** Counts publishes: one that finds a newer one started after a pause is stale and stops. */
+  private publishes = 0;
+  /** Counts reloads: a config read or parsed after a newer reload started is not used. */
+  private reloads = 0;
+  private stopping = false;
   private interfaces: InterfaceInfo[] = [];
   private readonly stops: (() => void)[] = [];
   /** Every live machine of this speaker: the visualizer's, the metrics' and the log's source. */
@@ -170,7 +186,7 @@ export class Speaker {
       seeds: this.options.seeds.length > 0 ? this.options.seeds : (this.options.discoverSeeds?.() ?? []),
       keyFile: this.options.keyFile,
       timing: this.options.timing,
-      inspect: this.board.inspect,
+      board: this.board,
       onProbe: (_peer, outcome, rttMs) => this.metrics.probe(outcome, rttMs),
       onLiveness: (report) => {
         if (report.type === 'lost' || report.type === 'refused' || report.type === 'stalled')
@@ -240,7 +256,7 @@ export class Speaker {
       this.joinAttempted = true;
       clearTimeout(timer);
       stopWaiting();
-      this.publishView();
+      this.republish();
     };
     const timer = setTimeout(settle, JOIN_GRACE_MS);
     const stopWaiting = membership.onChange(() => {
@@ -341,6 +357,7 @@ export class Speaker {
 
   /** SIGTERM: withdraw everything, leave the gossip cluster, close sockets. */
   async stop(): Promise<void> {
+    this.stopping = true;
     for (const stop of this.stops.splice(0)) stop();
     this.leadership?.stop();
     this.responder?.stop();
@@ -353,9 +370,14 @@ export class Speaker {
   /** Re-reads the source; a config with errors is refused and the last good one stays. */
   private async reload(): Promise<void> {
     const { log, namespace } = this.options;
+    const reload = ++this.reloads;
+    const stale = () => reload !== this.reloads || this.stopping;
     try {
       const objects = await this.options.source.read();
-      const result = parse(objects, { namespace, references: 'require' });
+      if (stale()) return;
+      // In turns (10,000 Services); a newer reload started meanwhile makes this one stop.
+      const result = await runInTurns(parseSteps(objects, { namespace, references: 'require' }), stale);
+      if (!result || stale()) return;
       if (!result.ok) {
         for (const issue of result.issues.filter((i) => i.severity === 'error')) {
           log.warn({ component: 'config', event: 'rejected', err: formatIssue(issue) });
@@ -368,7 +390,7 @@ export class Speaker {
       this.config = result;
       this.metrics.configLoad('loaded');
       log.info({ component: 'config', event: 'loaded', objects: objects.length });
-      this.publishView();
+      await this.publishView();
     } catch (error) {
       this.metrics.configLoad('unreadable');
       log.error({
@@ -424,33 +446,70 @@ export class Speaker {
    */
   private membershipChanged(): void {
     const members = [...(this.membership?.memberStates().keys() ?? [])].sort().join();
-    if (members !== this.viewMembers) this.publishView();
+    if (members !== this.viewMembers) this.republish();
     else if (this.joinAttempted) this.leadership?.membershipChanged();
   }
 
-  private publishView(): void {
+  /** publishView, for callers that do not wait for it. */
+  private republish(): void {
+    this.publishView().catch((error: unknown) =>
+      this.options.log.error({ component: 'speaker', event: 'publishFailed', err: String(error) }),
+    );
+  }
+
+  /**
+   * Builds the view of the current config and members and hands it to BGP and leadership. The
+   * long parts (the view with the allocator's pass, the BGP plan) run in turns of the event loop;
+   * when a newer publish starts meanwhile, this one stops at its next pause and never applies.
+   */
+  private async publishView(): Promise<void> {
     const result = this.config;
-    if (!result?.ok || !this.leadership || !this.membership) return;
+    const leadership = this.leadership;
+    if (!result?.ok || !leadership || !this.membership) return;
+    const publish = ++this.publishes;
+    const stale = () => publish !== this.publishes || this.stopping;
     const known = [...this.membership.memberStates().keys()];
     const members = [...known].sort().join();
     this.viewMembers = members;
-    // The join publishes what the load just built, unless the members changed in between.
-    const built = this.built;
-    const view =
-      built?.config === result && built.objects === this.objects && built.members === members
-        ? built.view
-        : viewFromObjects(
-            result.config,
-            this.objects,
-            [...known, this.options.node],
-            this.options.source.addresses,
-            { ignoreExcludeLb: this.options.ignoreExcludeLb === true },
-          ).view;
-    this.built = { config: result, objects: this.objects, members, view };
+    const view = await this.viewFor(result, members, [...known, this.options.node]);
+    if (!view || stale()) return;
     // BGP: every node announces for itself, membership does not matter.
-    this.bgp?.update(view);
-    this.bgpStatus?.apply(this.bgp?.advertisedPeers() ?? new Map<string, string[]>());
-    if (this.joinAttempted) this.leadership.update(view);
+    const bgp = this.bgp;
+    if (bgp) {
+      const planned = this.bgpPlanned;
+      const plan = planned?.view === view ? planned.plan : await runInTurns(bgp.planSteps(view), stale);
+      if (!plan || stale()) return;
+      this.bgpPlanned = { view, plan };
+      bgp.update(view, plan);
+      this.bgpStatus?.apply(bgp.advertisedPeers());
+    }
+    if (this.joinAttempted) leadership.update(view);
+  }
+
+  /** The view of this config, objects and members: the one being built for them, or a new build. */
+  private viewFor(
+    result: ParseResult & { ok: true },
+    members: string,
+    nodes: readonly string[],
+  ): Promise<ClusterView | undefined> {
+    const objects = this.objects;
+    const current = this.building;
+    if (current?.config === result && current.objects === objects && current.members === members)
+      return current.view;
+    const steps = viewFromObjectsSteps(result.config, objects, nodes, this.options.source.addresses, {
+      ignoreExcludeLb: this.options.ignoreExcludeLb === true,
+    });
+    const build = {
+      config: result,
+      objects,
+      members,
+      view: Promise.resolve<ClusterView | undefined>(undefined),
+    };
+    build.view = runInTurns(steps, () => this.building !== build || this.stopping).then(
+      (built) => built?.view,
+    );
+    this.building = build;
+    return build.view;
   }
 }
 

@@ -4,6 +4,7 @@ export { advertisedPeers } from './peers.js';
 export { applyRouteDiff, diffRoutes, type PeerRouteChanges, type RouteDiff } from './diff.js';
 export {
   planBgpNode,
+  planBgpNodeSteps,
   planBgpNodes,
   type BgpNodePlan,
   type PeerOutcome,

@@ -6,8 +6,10 @@ import { nodeBar, type NodeModel, type NodeRules } from '../election/nodes.js';
 import { anySelectorMatches } from '../labels.js';
 import type { NodeBgpReason, PeerBgpReason } from './reasons.js';
 import { RouteTableBuilder, type RouteTable } from './route-table.js';
+import { runSteps, type Steps } from '../steps.js';
 import {
   prepareServices,
+  prepareServicesSteps,
   type BgpPlanInput,
   type Candidate,
   type PrefixSlot,
@@ -34,21 +36,30 @@ export interface BgpNodePlan {
 }
 
 export function planBgpNode(input: BgpPlanInput, node: NodeModel): BgpNodePlan {
-  return planPrepared(input.config, prepareServices(input), node, input.nodeRules);
+  return runSteps(planBgpNodeSteps(input, node));
+}
+
+/**
+ * planBgpNode a step per service (30-60 ms in one go with 10,000 of them): a speaker drives it in
+ * turns of its event loop.
+ */
+export function* planBgpNodeSteps(input: BgpPlanInput, node: NodeModel): Steps<BgpNodePlan> {
+  const prepared = yield* prepareServicesSteps(input);
+  return yield* planPrepared(input.config, prepared, node, input.nodeRules);
 }
 
 /** The plan of every node; the node-independent work is done once. */
 export function planBgpNodes(input: BgpPlanInput, nodes: readonly NodeModel[]): BgpNodePlan[] {
   const prepared = prepareServices(input);
-  return nodes.map((node) => planPrepared(input.config, prepared, node, input.nodeRules));
+  return nodes.map((node) => runSteps(planPrepared(input.config, prepared, node, input.nodeRules)));
 }
 
-function planPrepared(
+function* planPrepared(
   config: Config,
   prepared: readonly PreparedService[],
   node: NodeModel,
   rules: NodeRules | undefined,
-): BgpNodePlan {
+): Steps<BgpNodePlan> {
   const sessions = sessionsForNode(config, node.labels);
   const builder = new RouteTableBuilder();
   const selectsNode = new Map(
@@ -56,6 +67,7 @@ function planPrepared(
   );
   const services = new Map<string, ServiceOnNode>();
   for (const p of prepared) {
+    yield;
     if (p.idle !== undefined) {
       services.set(p.key, { kind: 'idle', reason: p.idle });
       continue;

@@ -6,6 +6,7 @@ import { anySelectorMatches } from '../labels.js';
 import { formatPrefix, parseIp, type Ip, type IpFamily, type Prefix } from '../net/ip.js';
 import { servesService } from '../plan/layer2.js';
 import { serviceKey, type ServiceModel } from '../service/model.js';
+import { runSteps, type Steps } from '../steps.js';
 import type { ServiceBgpReason } from './reasons.js';
 import { aggregatePrefix, comparePrefixes } from './route.js';
 
@@ -83,6 +84,11 @@ function poolFinder(config: Config): (ip: Ip) => string | undefined {
 }
 
 export function prepareServices(input: BgpPlanInput): PreparedService[] {
+  return runSteps(prepareServicesSteps(input));
+}
+
+/** prepareServices a step per service. */
+export function* prepareServicesSteps(input: BgpPlanInput): Steps<PreparedService[]> {
   const { config } = input;
   const poolOf = poolFinder(config);
   const adsByPool = new Map<string, BgpAdvertisement[]>();
@@ -103,17 +109,20 @@ export function prepareServices(input: BgpPlanInput): PreparedService[] {
     if (!slot) slots.set(id, (slot = { prefix, key: formatPrefix(prefix), rank: 0 }));
     return slot;
   };
-  const prepared: PreparedService[] = input.services
-    .filter((s) => servesService(config, s))
-    .map((service) => {
-      const key = serviceKey(service);
-      const endpoints = input.endpoints ? (input.endpoints.get(key) ?? NO_ENDPOINTS) : undefined;
-      const outcome = candidatesOf(service, endpoints, poolOf, adsByPool, slotOf);
-      if (typeof outcome === 'string') return { key, service, idle: outcome };
+  const prepared: PreparedService[] = [];
+  for (const service of input.services) {
+    yield;
+    if (!servesService(config, service)) continue;
+    const key = serviceKey(service);
+    const endpoints = input.endpoints ? (input.endpoints.get(key) ?? NO_ENDPOINTS) : undefined;
+    const outcome = candidatesOf(service, endpoints, poolOf, adsByPool, slotOf);
+    if (typeof outcome === 'string') prepared.push({ key, service, idle: outcome });
+    else {
       const localNodes =
         service.externalTrafficPolicy === 'Local' && endpoints ? endpoints.nodesWithUsable : undefined;
-      return { key, service, idle: undefined, candidates: outcome, localNodes };
-    });
+      prepared.push({ key, service, idle: undefined, candidates: outcome, localNodes });
+    }
+  }
   [...slots.values()]
     .sort((a, b) => comparePrefixes(a.prefix, b.prefix))
     .forEach((slot, i) => (slot.rank = i));

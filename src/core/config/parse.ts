@@ -7,6 +7,7 @@ import { checkShape } from './shape.js';
 import { buildConfig, type Collected } from './assemble.js';
 import type { Config } from './types.js';
 import type { NodeInfo } from './rules/peers.js';
+import { runSteps, type Steps } from '../steps.js';
 
 export const DEFAULT_NAMESPACE = 'metallb-system';
 
@@ -28,12 +29,18 @@ export type ParseResult =
   | { readonly ok: false; readonly issues: readonly ConfigIssue[] };
 
 export function parse(inputs: readonly unknown[], options: ParseOptions = {}): ParseResult {
+  return runSteps(parseSteps(inputs, options));
+}
+
+/** parse a step per input (10,000 Services took 10-25 ms in one go): a speaker drives it in turns. */
+export function* parseSteps(inputs: readonly unknown[], options: ParseOptions = {}): Steps<ParseResult> {
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   const sink = new IssueSink();
   const collected: Collected = { specs: new Map(), secrets: new Map() };
   const seen = new Set<string>();
 
   for (const input of inputs) {
+    yield;
     const resource = toResource(input, namespace);
     if (!resource) {
       sink.ignored({ kind: '', namespace: '', name: '' }, 'not a Kubernetes object (no kind)');

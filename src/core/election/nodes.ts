@@ -1,6 +1,7 @@
 // The parts of Node and EndpointSlice objects the speaker reads for election.
 import { isRecord, toResource } from '../config/resource.js';
 import type { Labels } from '../labels.js';
+import { runSteps, type Steps } from '../steps.js';
 
 export const EXCLUDE_LABEL = 'node.kubernetes.io/exclude-from-external-load-balancers';
 
@@ -68,8 +69,14 @@ const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
  * terminating, but a serving endpoint still takes traffic).
  */
 export function endpointsByService(values: readonly unknown[]): Map<string, ServiceEndpoints> {
+  return runSteps(endpointsByServiceSteps(values));
+}
+
+/** endpointsByService a step per object. */
+export function* endpointsByServiceSteps(values: readonly unknown[]): Steps<Map<string, ServiceEndpoints>> {
   const out = new Map<string, { anyUsable: boolean; nodesWithUsable: Set<string> }>();
   for (const value of values) {
+    yield;
     const r = toResource(value, 'default');
     if (!r || r.kind !== 'EndpointSlice') continue;
     const service = r.labels[SERVICE_NAME_LABEL];

@@ -1,9 +1,10 @@
 // Services' addresses for a plan: those in status.loadBalancer.ingress, or else what `herald
 // allocate` (one restart-like pass of the controller's allocator) would assign.
-import { Allocator, fullPass } from '../allocator/index.js';
+import { Allocator, fullPassSteps } from '../allocator/index.js';
 import type { Config } from '../config/types.js';
 import type { ServiceModel } from '../service/model.js';
 import { namespaceLabelsOf } from '../service/namespaces.js';
+import { runSteps, type Steps } from '../steps.js';
 
 export interface Addressed {
   /** Every service, in input order; those without status addresses carry the allocated ones. */
@@ -22,6 +23,16 @@ export function withAddresses(
   values: readonly unknown[],
   allocate = true,
 ): Addressed {
+  return runSteps(withAddressesSteps(config, services, values, allocate));
+}
+
+/** withAddresses one service at a time (the allocator's pass, core/allocator/pass.ts). */
+export function* withAddressesSteps(
+  config: Config,
+  services: readonly ServiceModel[],
+  values: readonly unknown[],
+  allocate = true,
+): Steps<Addressed> {
   const allocator = new Allocator(config);
   if (!allocate) {
     const skipped = services.flatMap((s) => {
@@ -30,7 +41,7 @@ export function withAddresses(
     });
     return { services: [...services], skipped };
   }
-  const decisions = fullPass(allocator, services, namespaceLabelsOf(values));
+  const decisions = yield* fullPassSteps(allocator, services, namespaceLabelsOf(values));
   const out: Addressed = { services: [], skipped: [] };
   services.forEach((s, i) => {
     const d = decisions[i];
