@@ -3,11 +3,10 @@
 // leave from one source port in 49152–65535 with TTL 255, and are handed to the session of the
 // peer that sent them. Packets below the minimum TTL are dropped here and counted (GTSM; RFC 5881
 // §5 wants exactly 255 for unauthenticated single hop). See docs/design/0006-native-net.md.
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { BFD_CONTROL_PORT, BFD_SINGLE_HOP_TTL } from '../core/bfd/packet.js';
-import { formatIp, parseIp, type IpFamily } from '../core/net/ip.js';
+import { formatIp, parseIp } from '../core/net/ip.js';
 import type { BfdChannel, BfdTransport, BfdTransportHandlers } from '../ports/bfd-transport.js';
+import { openUdpSocket, type UdpOptions, type UdpSocket } from '../net/udp-socket.js';
 
 /** RFC 5881 §4: the source port range of control packets. */
 export const BFD_SOURCE_PORT_FIRST = 49152;
@@ -41,31 +40,6 @@ export interface BfdUdpCounters {
   sendErrors: number;
 }
 
-interface UdpSocket {
-  readonly localPort: number | undefined;
-  start(onMessage: (data: Buffer, address: string, port: number, ttl: number) => void): void;
-  send(data: Uint8Array, address: string, port: number): number;
-  close(): void;
-}
-interface UdpOptions {
-  family: IpFamily;
-  local: string;
-  port: number;
-  ttl?: number;
-  tos?: number;
-  bindDevice?: string;
-  reuseAddress?: boolean;
-}
-interface Addon {
-  udpSocket(options: UdpOptions): UdpSocket;
-}
-
-const ADDON_PATH = fileURLToPath(
-  new URL('../../native/net_extras/build/Release/net_extras.node', import.meta.url),
-);
-let addon: Addon | undefined;
-const loadAddon = (): Addon => (addon ??= createRequire(import.meta.url)(ADDON_PATH) as Addon);
-
 export class BfdUdpTransport {
   readonly counters: BfdUdpCounters = {
     received: 0,
@@ -91,7 +65,7 @@ export class BfdUdpTransport {
       tos: NETWORK_CONTROL_TOS,
       ...(this.options.bindDevice !== undefined ? { bindDevice: this.options.bindDevice } : {}),
     };
-    const receiver = loadAddon().udpSocket({ ...base, port: this.options.receivePort ?? BFD_CONTROL_PORT });
+    const receiver = openUdpSocket({ ...base, port: this.options.receivePort ?? BFD_CONTROL_PORT });
     try {
       this.sender = this.openSender(base);
     } catch (error) {
@@ -165,7 +139,7 @@ export class BfdUdpTransport {
   /** RFC 5881 §4: one source port in 49152–65535 per transport; not shared with another socket. */
   private openSender(base: Omit<UdpOptions, 'port'>): UdpSocket {
     const open = (port: number) =>
-      loadAddon().udpSocket({ ...base, port, ttl: BFD_SINGLE_HOP_TTL, reuseAddress: false });
+      openUdpSocket({ ...base, port, ttl: BFD_SINGLE_HOP_TTL, reuseAddress: false });
     if (this.options.sourcePort !== undefined) return open(this.options.sourcePort);
     const span = BFD_SOURCE_PORT_LAST - BFD_SOURCE_PORT_FIRST + 1;
     const start = Math.floor((this.options.random ?? Math.random)() * span);

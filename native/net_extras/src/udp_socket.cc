@@ -1,7 +1,9 @@
 // udpSocket: a UDP socket that reports the TTL / hop limit each datagram arrived with (dgram
 // cannot) and sends with a chosen TTL: what single-hop BFD (RFC 5881 §5) and GTSM checks need.
 // Datagrams arrive through a libuv poll handle on the Node event loop, as in af_packet.
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <uv.h>
@@ -44,6 +46,7 @@ class UdpSocket : public Napi::ObjectWrap<UdpSocket> {
     // Shared by default so a restarted agent can bind 3784 again at once; a sender picking a
     // free source port turns it off, or a taken port would look free.
     bool reuse = reader.Boolean("reuseAddress").value_or(true);
+    bool highFd = reader.Boolean("highFd").value_or(false);
     Endpoint endpoint;
     if (reader.ok()) {
       std::string problem = ParseEndpoint(family_, local.value_or(""), static_cast<uint16_t>(port.value_or(0)), endpoint);
@@ -58,6 +61,7 @@ class UdpSocket : public Napi::ObjectWrap<UdpSocket> {
       SystemError(env, errno, "socket", "").ThrowAsJavaScriptException();
       return;
     }
+    if (highFd) MoveToHighFd();
     int error = 0;
     const char* call = "";
     if (reuse && (error = SetFlag(fd_, SOL_SOCKET, SO_REUSEADDR, 1)) != 0) call = "setsockopt SO_REUSEADDR";
@@ -79,6 +83,23 @@ class UdpSocket : public Napi::ObjectWrap<UdpSocket> {
   ~UdpSocket() override { CloseFd(); }
 
  private:
+  // Moves the socket to a descriptor above those the process normally uses. A process killed
+  // with SIGKILL releases its sockets last-closed-first (the kernel's exit runs the deferred
+  // releases in reverse), and an AF_PACKET socket's release waits for an RCU grace period
+  // (10-30 ms here). A socket whose closing others watch for (liveness: the port unreachable
+  // that follows) is released first when its descriptor is the highest. Best effort: it stays
+  // where it is if the descriptor limit leaves no room.
+  void MoveToHighFd() {
+    constexpr rlim_t kWanted = 1000;
+    struct rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur <= 64) return;
+    rlim_t floor = limit.rlim_cur > kWanted ? kWanted : limit.rlim_cur - 16;
+    int moved = fcntl(fd_, F_DUPFD_CLOEXEC, static_cast<int>(floor));
+    if (moved < 0) return;
+    close(fd_);
+    fd_ = moved;
+  }
+
   // start(onMessage(data: Buffer, address: string, port: number, ttl: number)); ttl is -1 if
   // the kernel gave none.
   Napi::Value Start(const Napi::CallbackInfo& info) {
