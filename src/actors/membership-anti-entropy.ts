@@ -69,7 +69,7 @@ export class AntiEntropy {
    */
   async reconnect(): Promise<void> {
     const dead = [...this.members.all()].filter((m) => m.tracker.state === 'dead');
-    if (dead.length === 0 || this.random() >= dead.length / this.members.aliveNodes().size) return;
+    if (dead.length === 0 || this.random() >= dead.length / this.members.liveCount()) return;
     const target = dead[Math.floor(this.random() * dead.length)];
     if (!target) return;
     const reply = await this.deps.transport.request(
@@ -82,7 +82,7 @@ export class AntiEntropy {
 
   /** The interval to the next round: the cluster as we see it now (us and every member alive or suspect). */
   intervalMs(): number {
-    return pushPullIntervalMs(this.deps.timing, this.members.aliveNodes().size);
+    return pushPullIntervalMs(this.deps.timing, this.members.liveCount());
   }
 
   /** Another member's push-pull: merge its state, answer with ours. */

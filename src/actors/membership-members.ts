@@ -18,6 +18,8 @@ export class MemberTable {
   private readonly members = new Map<string, Member>();
   private readonly listeners = new Set<(change: MemberChange) => void>();
   private readonly lastState = new Map<string, MemberState>();
+  /** Members alive or suspect in lastState: K is asked for on every suspicion event, in O(1). */
+  private liveMembers = 0;
 
   constructor(
     private readonly deps: MembershipDeps,
@@ -39,6 +41,11 @@ export class MemberTable {
 
   entries(): IterableIterator<[string, Member]> {
     return this.members.entries();
+  }
+
+  /** How many nodes count as alive: aliveNodes().size without building the set. */
+  liveCount(): number {
+    return 1 + this.liveMembers;
   }
 
   /** Nodes that count as alive for election: this one plus every member alive or suspect. */
@@ -88,7 +95,7 @@ export class MemberTable {
       node,
       self: this.deps.self,
       incarnation,
-      expectedConfirmations: () => expectedConfirmations(this.deps.timing, this.aliveNodes().size),
+      expectedConfirmations: () => expectedConfirmations(this.deps.timing, this.liveCount()),
       onChange: (to, reason, inc) => this.changed(node, to, reason, inc),
     });
     const member: Member = { tracker, contact };
@@ -99,7 +106,7 @@ export class MemberTable {
   }
 
   emit(change: MemberChange): void {
-    if (change.from === 'unknown') this.lastState.set(change.node, change.to);
+    if (change.from === 'unknown') this.setLastState(change.node, change.to);
     for (const listener of this.listeners) listener(change);
   }
 
@@ -109,10 +116,16 @@ export class MemberTable {
 
   private changed(node: string, to: MemberState, reason: string, incarnation: number): void {
     const from = this.lastState.get(node) ?? 'unknown';
-    this.lastState.set(node, to);
+    this.setLastState(node, to);
     if (from === to) return;
     if (to === 'dead' || to === 'left') this.firstContact.forget(node);
     this.emit({ node, from, to, reason, incarnation });
     this.onVerdict(node, to, reason, incarnation);
+  }
+
+  private setLastState(node: string, to: MemberState): void {
+    const isLive = (state: MemberState | undefined) => state === 'alive' || state === 'suspect';
+    this.liveMembers += Number(isLive(to)) - Number(isLive(this.lastState.get(node)));
+    this.lastState.set(node, to);
   }
 }

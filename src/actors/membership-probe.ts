@@ -37,10 +37,17 @@ export class Prober {
 
   /** This round's targets: the next `probeFanout` live members in the shuffled order. */
   nextRound(): string[] {
-    const candidates: string[] = [];
-    for (const [node, m] of this.parts.members.entries())
-      if (m.tracker.state === 'alive' || m.tracker.state === 'suspect') candidates.push(node);
-    return this.targets.take(candidates, this.deps.timing.probeFanout);
+    const members = this.parts.members;
+    const probeable = (m: Member | undefined) =>
+      m?.tracker.state === 'alive' || m?.tracker.state === 'suspect';
+    return this.targets.take(
+      {
+        size: members.liveCount() - 1, // without ourselves
+        has: (node) => probeable(members.get(node)),
+        list: () => [...members.entries()].filter(([, m]) => probeable(m)).map(([node]) => node),
+      },
+      this.deps.timing.probeFanout,
+    );
   }
 
   /** One SWIM probe at a time per member: direct ping, then ping-req through k others. */

@@ -65,6 +65,11 @@ export class MembershipActor {
     return this.members.memberStates();
   }
 
+  /** One member's state as we see it (memberStates() copies all N of them). */
+  memberState(node: string): MemberState | undefined {
+    return this.members.get(node)?.tracker.state;
+  }
+
   /** Joined a cluster: some member is known, or there was nobody to join (no seeds). */
   joined(): boolean {
     return this.members.size > 0 || this.deps.seeds.length === 0;

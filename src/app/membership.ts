@@ -1,8 +1,7 @@
 // Composition of the membership actor with its real adapters: libp2p, the system clock and the
 // member machine.
-import type { InspectionEvent } from 'xstate';
 import { MembershipActor, type ProbeOutcome } from '../actors/membership.actor.js';
-import { createMemberTracker } from '../actors/member-tracker.js';
+import { createMemberTracker, type MemberBoard } from '../actors/member-tracker.js';
 import type { MembershipTiming } from '../core/membership/timing.js';
 import { Libp2pTransport } from '../gossip/libp2p-transport.js';
 import { DEFAULT_PSK_SECRET, pskFromSecret, readPskFile } from '../gossip/psk.js';
@@ -16,8 +15,8 @@ export interface MembershipOptions {
   readonly seeds: readonly string[];
   readonly keyFile: string | undefined;
   readonly timing: MembershipTiming;
-  /** The state board's inspector: every member machine shows up in /debug/state. */
-  readonly inspect?: (event: InspectionEvent) => void;
+  /** The state board: every member machine shows up in /debug/state and the visualizer. */
+  readonly board?: MemberBoard;
   readonly onProbe?: (node: string, outcome: ProbeOutcome, rttMs: number) => void;
   /** Reports of the liveness worker (counters once a second), for logs and metrics. */
   readonly onLiveness?: (report: LivenessReport) => void;
@@ -53,7 +52,7 @@ export async function createMembershipWithLiveness(options: MembershipOptions): 
     clock: systemClock,
     timing: options.timing,
     seeds: options.seeds,
-    createTracker: (init) => createMemberTracker(init, options.timing, systemClock, options.inspect),
+    createTracker: (init) => createMemberTracker(init, options.timing, systemClock, options.board),
     initialIncarnation: Date.now(),
     ...(options.onProbe ? { onProbe: options.onProbe } : {}),
     ...(liveness ? { liveness } : {}),

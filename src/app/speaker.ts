@@ -35,7 +35,7 @@ import { lazyMachineCharts } from './charts.js';
 import type { LivenessHost } from './liveness.js';
 import { createMembershipWithLiveness } from './membership.js';
 import { systemClock } from './system-clock.js';
-import { runInTurns } from './turns.js';
+import { nextTurn, runInTurns } from './turns.js';
 
 /** How long a speaker whose join did not reach every seed waits for the rest before electing. */
 const JOIN_GRACE_MS = 2000;
@@ -468,6 +468,10 @@ export class Speaker {
     if (!result?.ok || !leadership || !this.membership) return;
     const publish = ++this.publishes;
     const stale = () => publish !== this.publishes || this.stopping;
+    // A turn of its own: the caller (the end of the join, a member's change) has spent its turn,
+    // and the view may be ready, so that leadership's first slice would follow in the same one.
+    await nextTurn();
+    if (stale()) return;
     const known = [...this.membership.memberStates().keys()];
     const members = [...known].sort().join();
     this.viewMembers = members;

@@ -6,7 +6,8 @@ import type { Steps } from '../core/steps.js';
 
 export const TURN_MS = 10;
 
-const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Resolves in a later turn of the event loop, after pending I/O and timers have run. */
+export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * The result of `steps`, or undefined when `abandoned()` turned true at a pause (newer input made
@@ -23,7 +24,7 @@ export async function runInTurns<T>(
       const next = steps.next();
       if (next.done) return next.value;
     } while (performance.now() - start < turnMs);
-    await pause();
+    await nextTurn();
     if (abandoned()) {
       steps.return(undefined as T);
       return undefined;

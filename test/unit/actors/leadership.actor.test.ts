@@ -203,12 +203,18 @@ describe('leadership actor', () => {
       for (const a of s.actors) a.update(v);
       // The first slice at once; the rest after the event loop has had turns of its own.
       const actor = s.actors[0]!;
-      assert.ok(actor.states().size >= SERVICES_PER_TURN, `${actor.states().size} machines at once`);
+      assert.ok(actor.states().size >= 1, 'no machine at once');
       const midway = await new Promise<number>((resolve) => setImmediate(() => resolve(actor.states().size)));
       assert.ok(midway < N, `a timer ran only after all ${N} services (${midway})`);
       await Promise.all(s.actors.map((a) => a.settled()));
       assert.equal(actor.states().size, N);
       for (const key of keys(N)) assert.equal(s.announcers(key).length, 1, key);
+    });
+
+    it('a view of at most SERVICES_PER_TURN services is elected in the turn of the update', () => {
+      const s = speakers(new Set(NODES));
+      for (const a of s.actors) a.update(many(SERVICES_PER_TURN));
+      for (const key of keys(SERVICES_PER_TURN)) assert.equal(s.announcers(key).length, 1, key);
     });
 
     it('news during a pass gets a pass of its own after it', async () => {
