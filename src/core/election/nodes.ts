@@ -77,8 +77,9 @@ export function* endpointsByServiceSteps(values: readonly unknown[]): Steps<Map<
   const out = new Map<string, { anyUsable: boolean; nodesWithUsable: Set<string> }>();
   for (const value of values) {
     yield;
+    if (!isRecord(value) || value.kind !== 'EndpointSlice') continue;
     const r = toResource(value, 'default');
-    if (!r || r.kind !== 'EndpointSlice') continue;
+    if (!r) continue;
     const service = r.labels[SERVICE_NAME_LABEL];
     if (!service) continue;
     const key = `${r.namespace}/${service}`;
