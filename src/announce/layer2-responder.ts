@@ -22,6 +22,13 @@ import type { PacketSocket } from './packet-socket.js';
 
 const REPEAT_MS = 1100;
 const REPEAT_FOR_MS = 5000;
+/**
+ * How long an interface's sockets outlive its last address: withdrawing stops answering at once,
+ * but closing a socket blocks for an RCU grace period (16-32 ms here) — not in the turn that
+ * hands an address over (a SIGTERM's leave broadcast, a takeover), and not at all if the work
+ * comes back meanwhile.
+ */
+export const SOCKET_LINGER_MS = 1000;
 
 export interface ResponderCounters {
   requestsReceived: Map<string, number>;
@@ -44,6 +51,8 @@ interface InterfaceState {
   ipv6?: PacketSocket;
   /** A send failed: the sockets are re-opened at the next refresh(). */
   failed?: boolean;
+  /** Nothing to do here any more: the sockets close when this timer fires. */
+  retiring?: unknown;
   /** Owned addresses on this interface: IPv4 as numbers, IPv6 as hex of the 16 bytes. */
   v4: Map<number, string>;
   v6: Map<string, { text: string; bytes: Uint8Array }>;
@@ -132,7 +141,7 @@ export class Layer2Responder implements Layer2Announcer {
     }
     this.parsed = parsed;
     for (const [name, state] of this.byInterface) {
-      if (!wanted.has(name)) this.closeInterface(name, state);
+      if (!wanted.has(name)) this.retire(name, state);
     }
     for (const [name, next] of wanted) this.converge(name, next);
   }
@@ -153,6 +162,7 @@ export class Layer2Responder implements Layer2Announcer {
       const broken = stale(state.arp) || stale(state.ipv6) || state.failed === true;
       const retryDue = (this.retry.get(name)?.at ?? Infinity) <= now;
       if (!broken && !retryDue) continue;
+      if (state.retiring !== undefined) this.deps.clock.clearTimeout(state.retiring);
       state.arp?.close();
       state.ipv6?.close();
       delete state.arp;
@@ -195,6 +205,10 @@ export class Layer2Responder implements Layer2Announcer {
   private converge(name: string, { v4, v6, readyV4, readyV6 }: WantedInterface): void {
     const state: InterfaceState = this.byInterface.get(name) ?? { v4: new Map(), v6: new Map() };
     this.byInterface.set(name, state);
+    if (state.retiring !== undefined) {
+      this.deps.clock.clearTimeout(state.retiring);
+      delete state.retiring;
+    }
     const newV4 = [...v4.keys()].filter((ip) => !state.v4.has(ip));
     const newV6 = [...v6.keys()].filter((key) => !state.v6.has(key));
     for (const ip of state.v4.keys()) if (!v4.has(ip)) this.stopRepeat(name, `v4:${ip}`);
@@ -354,7 +368,19 @@ export class Layer2Responder implements Layer2Announcer {
     this.repeats.delete(id);
   }
 
+  /** Stops answering and announcing on the interface now; its sockets close SOCKET_LINGER_MS later. */
+  private retire(name: string, state: InterfaceState): void {
+    for (const ip of state.v4.keys()) this.stopRepeat(name, `v4:${ip}`);
+    for (const key of state.v6.keys()) this.stopRepeat(name, `v6:${key}`);
+    state.v4 = new Map();
+    state.v6 = new Map();
+    state.retiring ??= this.deps.clock.setTimeout(() => {
+      if (this.byInterface.get(name) === state) this.closeInterface(name, state);
+    }, SOCKET_LINGER_MS);
+  }
+
   private closeInterface(name: string, state: InterfaceState): void {
+    if (state.retiring !== undefined) this.deps.clock.clearTimeout(state.retiring);
     for (const ip of state.v4.keys()) this.stopRepeat(name, `v4:${ip}`);
     for (const key of state.v6.keys()) this.stopRepeat(name, `v6:${key}`);
     state.arp?.close();

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SimulatedClock } from 'xstate';
-import { Layer2Responder } from '../../../src/announce/layer2-responder.js';
+import { Layer2Responder, SOCKET_LINGER_MS } from '../../../src/announce/layer2-responder.js';
 import type { PacketSocket } from '../../../src/announce/packet-socket.js';
 import { ARP_REPLY, ARP_REQUEST, decodeArp, encodeArp } from '../../../src/core/packets/arp.js';
 import { isDecodeError } from '../../../src/core/packets/errors.js';
@@ -99,7 +99,27 @@ describe('layer-2 responder logic', () => {
     ]);
     assert.ok(t.sockets.filter((s) => s.ethertype === 0x86dd).every((s) => s.allMulticast));
     t.responder.apply(new Map());
+    // Silent at once, closed a moment later (closing blocks; not in the withdrawing turn).
+    const eth0 = t.sockets.find((s) => s.name === 'eth0' && s.ethertype === 0x0806)!;
+    eth0.receive(request(0x0a000005));
+    assert.equal(t.responder.counters.dropped.get('notOwned'), 1);
+    assert.ok(t.sockets.every((s) => !s.closed));
+    t.clock.increment(SOCKET_LINGER_MS);
     assert.ok(t.sockets.every((s) => s.closed));
+  });
+
+  it('an interface whose work returns before its sockets close keeps them', () => {
+    const t = setup();
+    t.announce(['10.0.0.5'], ['eth0']);
+    t.responder.apply(new Map());
+    t.clock.increment(SOCKET_LINGER_MS / 2);
+    t.announce(['10.0.0.5'], ['eth0']);
+    t.clock.increment(SOCKET_LINGER_MS * 2);
+    assert.equal(t.sockets.length, 1);
+    assert.equal(t.sockets[0]!.closed, false);
+    // stop() closes at once.
+    t.responder.stop();
+    assert.equal(t.sockets[0]!.closed, true);
   });
 
   it('keeps sockets ready where it stands by, silent, and takes over on them without opening more', () => {
@@ -125,6 +145,7 @@ describe('layer-2 responder logic', () => {
     t.responder.apply(new Map(), standby);
     assert.equal(ready.closed, false);
     t.responder.apply(new Map(), []);
+    t.clock.increment(SOCKET_LINGER_MS);
     assert.equal(ready.closed, true);
   });
 
