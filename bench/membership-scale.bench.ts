@@ -8,7 +8,7 @@
 // SCALE_JITTER_MS (0.4), SCALE_SEEDS (seeds per member, default 3), SCALE_LOSS_MODEL (tcp: a lost
 // packet is retransmitted after TCP's RTO, as on Herald's libp2p transport; drop: it is gone, as
 // memberlist's UDP), SCALE_STEADY_ONLY=1 (formation and the steady window only: for comparing
-// revisions whose loss windows take too long to simulate).
+// revisions whose loss windows take too long to simulate), SCALE_PARTITION=0 (no partition phase).
 import { createMemberTracker } from '../src/actors/member-tracker.js';
 import { MembershipActor, type MemberChange } from '../src/actors/membership.actor.js';
 import { TIMING_PROFILES } from '../src/core/membership/timing.js';
@@ -22,6 +22,8 @@ const LATENCY_MS = Number(process.env.SCALE_LATENCY_MS ?? 0.3);
 const JITTER_MS = Number(process.env.SCALE_JITTER_MS ?? 0.4);
 const SEEDS = Number(process.env.SCALE_SEEDS ?? 3);
 const STEADY_ONLY = process.env.SCALE_STEADY_ONLY === '1';
+/** SCALE_PARTITION=0 skips the partition phase (at N = 1,000 it is most of the run). */
+const PARTITION = process.env.SCALE_PARTITION !== '0';
 const LOSS_MODEL = process.env.SCALE_LOSS_MODEL === 'drop' ? 'drop' : 'tcp';
 
 /** A deterministic random source (mulberry32). */
@@ -34,6 +36,8 @@ function seeded(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+const ms = (v: number | undefined) => (v === undefined ? 'n/a' : `${Math.round(v)}`);
 
 interface Row {
   n: number;
@@ -170,7 +174,9 @@ async function scenario(n: number): Promise<Row> {
   const [cutVictim = '', killVictim = ''] = STEADY_ONLY ? [] : names.slice(-2).reverse();
   const cut = await detect(cutVictim, () => network.cutCable(cutVictim));
   const cutBroadcasts = [...network.broadcasts].map(([k, v]) => `${k} ${v}`).join(', ');
+  phase(`cable cut: first ${ms(cut.first)} ms, every member ${ms(cut.all)} ms`);
   const kill = await detect(killVictim, () => network.kill(killVictim));
+  phase(`SIGKILL: first ${ms(kill.first)} ms, every member ${ms(kill.all)} ms`);
 
   // Partition into halves until each side holds the other dead, then heal.
   const partitionHeal = async (): Promise<number | undefined> => {
@@ -182,10 +188,12 @@ async function scenario(n: number): Promise<Row> {
       60_000,
       50,
     );
+    phase('partitioned: each half holds the other dead');
     network.heal();
     return clock.runUntilTrue(converged, 120_000, 10);
   };
-  const healMs = STEADY_ONLY ? undefined : await partitionHeal();
+  const healMs = STEADY_ONLY || !PARTITION ? undefined : await partitionHeal();
+  if (!STEADY_ONLY && PARTITION) phase(`partition healed in ${ms(healMs)} ms`);
 
   // Stopped, but the clock does not run on: leaving is not measured, and at N = 1,000 the leaves
   // (a million deliveries) took three minutes. This scenario's clock and network are dropped.
@@ -209,7 +217,6 @@ async function scenario(n: number): Promise<Row> {
   };
 }
 
-const ms = (v: number | undefined) => (v === undefined ? 'n/a' : `${Math.round(v)}`);
 const kib = (v: number) => (v / 1024).toFixed(1);
 console.log(
   `profile ${PROFILE}, ${LOSS_MODEL} loss, latency ${LATENCY_MS} + U(0, ${JITTER_MS}) ms, ${SEEDS} seeds, windows ${WINDOW_MS / 1000} s simulated`,
