@@ -44,6 +44,8 @@ const ATTRACTING: ReadonlySet<L2Reason> = new Set(['announcing', 'notOwner']);
 export class LeadershipActor {
   private readonly machines = new Map<string, LeadershipActorRef>();
   private readonly desired = new Map<string, Layer2Announcement>();
+  /** Services whose announcement was set or deleted since the last flush (the announcer's delta). */
+  private changed = new Set<string>();
   /** Services this node ranks behind the leader for: where it may have to take over. */
   private readonly standbyFor = new Map<string, Layer2Standby>();
   /** Per service: the nodes that could announce it (and so draw clients to it) if alive. */
@@ -222,9 +224,10 @@ export class LeadershipActor {
           ips: params.ips,
           interfaces: params.interfaces,
         });
+        this.changed.add(params.service);
       },
       withdraw: (_, params) => {
-        this.desired.delete(params.service);
+        if (this.desired.delete(params.service)) this.changed.add(params.service);
       },
       notifyTransition: (_, params) => {
         const { service, ...transition } = params;
@@ -251,8 +254,14 @@ export class LeadershipActor {
     return actor;
   }
 
+  /**
+   * The whole desired set (a copy: the announcer may keep it), with the services changed since
+   * the last flush, so the announcer's work is proportional to the change, not to the set.
+   */
   private flush(): void {
-    this.deps.announcer.apply(new Map(this.desired), this.stopped ? [] : this.standby());
+    const changed = this.changed;
+    this.changed = new Set();
+    this.deps.announcer.apply(new Map(this.desired), this.stopped ? [] : this.standby(), changed);
   }
 
   /**

@@ -1,10 +1,12 @@
 // Answers ARP and NDP for the addresses this node announces, on the allowed interfaces, and
 // sends unsolicited announcements on takeover: at once, then every 1.1 s until 5 s after the
-// last trigger (behaviour.md §3). Implements the Layer2Announcer port by converging: each
-// apply() is the whole desired set; sockets open and close as interfaces gain or lose work, and
-// stay open, idle, on the interfaces where this node stands by to take an address over: opening
-// an AF_PACKET socket takes 8-20 ms here and closing one 16-32 ms (the kernel waits for an RCU
-// grace period), which a takeover would otherwise spend before its first gratuitous ARP.
+// last trigger (behaviour.md §3; paced by unsolicited-rounds.ts when thousands start at once).
+// Implements the Layer2Announcer port by converging: each apply() is the whole desired set, and
+// only the services that changed are looked at (the port's `changed` hint, or identity). Sockets
+// open and close as interfaces gain or lose work, and stay open, idle, on the interfaces where
+// this node stands by to take an address over: opening an AF_PACKET socket takes 8-20 ms here
+// and closing one 16-32 ms (the kernel waits for an RCU grace period), which a takeover would
+// otherwise spend before its first gratuitous ARP.
 import { decodeArp, arpReplyTo, gratuitousArp, ARP_REQUEST, ETHERTYPE_ARP } from '../core/packets/arp.js';
 import { isDecodeError, type DropReason } from '../core/packets/errors.js';
 import {
@@ -19,9 +21,8 @@ import { parseIp } from '../core/net/ip.js';
 import type { Layer2Announcement, Layer2Announcer, Layer2Standby } from '../ports/announcer.js';
 import type { Clock } from '../ports/clock.js';
 import type { PacketSocket } from './packet-socket.js';
+import { UnsolicitedRounds } from './unsolicited-rounds.js';
 
-const REPEAT_MS = 1100;
-const REPEAT_FOR_MS = 5000;
 /**
  * How long an interface's sockets outlive its last address: withdrawing stops answering at once,
  * but closing a socket blocks for an RCU grace period (16-32 ms here) — not in the turn that
@@ -53,33 +54,46 @@ interface InterfaceState {
   failed?: boolean;
   /** Nothing to do here any more: the sockets close when this timer fires. */
   retiring?: unknown;
+  /** The sockets were re-opened: every owned address gets a fresh announcement once they are. */
+  reannounceAll?: boolean;
   /** Owned addresses on this interface: IPv4 as numbers, IPv6 as hex of the 16 bytes. */
-  v4: Map<number, string>;
-  v6: Map<string, { text: string; bytes: Uint8Array }>;
+  readonly v4: Map<number, string>;
+  readonly v6: Map<string, { text: string; bytes: Uint8Array }>;
+  /** Per owned address (`v4:…`, `v6:…`): how many applied announcements hold it (IPs can be shared). */
+  readonly holders: Map<string, number>;
 }
 
-/** What one interface should do: answer for these addresses, and keep sockets ready per family. */
-interface WantedInterface {
-  v4: Map<number, string>;
-  v6: Map<string, { text: string; bytes: Uint8Array }>;
-  readyV4: boolean;
-  readyV6: boolean;
+/** An address as the sockets' tables key it, with the key of its announcement schedule. */
+type OwnedAddress =
+  | { readonly family: 4; readonly key: string; readonly text: string; readonly value: number }
+  | {
+      readonly family: 6;
+      readonly key: string;
+      readonly text: string;
+      readonly hex: string;
+      readonly bytes: Uint8Array;
+    };
+
+/** What one applied announcement put in the tables: its addresses on these interfaces. */
+interface Applied {
+  readonly announcement: Layer2Announcement;
+  readonly interfaces: readonly string[];
+  readonly addresses: readonly OwnedAddress[];
 }
 
-/** An address as the sockets' tables key it: IPv4 as a number, IPv6 as hex of the 16 bytes. */
-type ParsedAddress =
-  | { readonly family: 4; readonly key: number }
-  | { readonly family: 6; readonly key: string; readonly bytes: Uint8Array };
-
-function parseAddress(text: string): ParsedAddress | null {
+function parseAddress(text: string): OwnedAddress | null {
   const ip = parseIp(text);
-  if (ip?.family === 4) return { family: 4, key: Number(ip.value) };
+  if (ip?.family === 4) return { family: 4, key: `v4:${ip.value}`, text, value: Number(ip.value) };
   if (ip?.family === 6) {
     const bytes = Buffer.from(ip.value.toString(16).padStart(32, '0'), 'hex');
-    return { family: 6, key: bytes.toString('hex'), bytes };
+    const hex = bytes.toString('hex');
+    return { family: 6, key: `v6:${hex}`, text, hex, bytes };
   }
   return null;
 }
+
+/** What decides which interfaces an announcement resolves to (a change re-resolves them all). */
+const interfacesSignature = (all: readonly InterfaceInfo[]): string => announceInterfaces(all, []).join('\n');
 
 const bump = <K>(map: Map<K, number>, key: K): void => {
   map.set(key, (map.get(key) ?? 0) + 1);
@@ -99,51 +113,82 @@ export class Layer2Responder implements Layer2Announcer {
   private readonly retry = new Map<string, { failures: number; at: number }>();
   private readonly byInterface = new Map<string, InterfaceState>();
   /**
-   * The parsed form of every address of the last apply: the leadership actor applies a growing
-   * desired set after each slice of a big election, and parsing 10,000 addresses each time was
-   * most of the cost.
+   * Per service, what its announcement put in the tables. An apply only looks at the services
+   * that changed (the `changed` hint, or an identity check: an unchanged announcement is the same
+   * object): the leadership actor applies after each slice of a big election, and walking,
+   * parsing and re-tabling 10,000 announcements each time was most of those turns.
    */
-  private parsed = new Map<string, ParsedAddress | null>();
-  /** Announcement repeats per `interface|ip`: when to stop. */
-  private readonly repeats = new Map<string, { until: number; timer: unknown }>();
+  private readonly applied = new Map<string, Applied>();
+  /** The usable interfaces the applied announcements were resolved against. */
+  private signature: string | undefined;
+  private readonly rounds: UnsolicitedRounds;
 
-  constructor(private readonly deps: ResponderDeps) {}
+  constructor(private readonly deps: ResponderDeps) {
+    this.rounds = new UnsolicitedRounds(deps.clock, (id) => this.sendUnsolicited(id));
+  }
 
-  apply(desired: ReadonlyMap<string, Layer2Announcement>, standby: readonly Layer2Standby[] = []): void {
+  apply(
+    desired: ReadonlyMap<string, Layer2Announcement>,
+    standby: readonly Layer2Standby[] = [],
+    changed?: ReadonlySet<string>,
+  ): void {
     this.desired = desired;
     this.standby = standby;
+    this.rounds.beginTurn();
     const all = this.deps.interfaces();
-    const wanted = new Map<string, WantedInterface>();
-    const entryFor = (name: string): WantedInterface => {
-      const entry = wanted.get(name) ?? { v4: new Map(), v6: new Map(), readyV4: false, readyV6: false };
-      wanted.set(name, entry);
-      return entry;
+    const signature = interfacesSignature(all);
+    const reresolve = signature !== this.signature;
+    this.signature = signature;
+    const keys: Iterable<string> =
+      changed && !reresolve ? changed : new Set([...desired.keys(), ...this.applied.keys()]);
+    const resolved = new Map<string, string[]>();
+    const resolve = (allowed: readonly string[]): string[] => {
+      const key = allowed.join('\n');
+      let names = resolved.get(key);
+      if (!names) resolved.set(key, (names = announceInterfaces(all, allowed)));
+      return names;
     };
-    for (const ready of standby) {
-      for (const name of announceInterfaces(all, ready.interfaces)) {
-        const entry = entryFor(name);
-        entry.readyV4 ||= ready.v4;
-        entry.readyV6 ||= ready.v6;
+    // New holders first, then released ones: an address that moves between services (or stays
+    // in a replaced announcement) is never dropped and re-announced on the way.
+    const gained = new Map<string, Map<string, OwnedAddress>>();
+    const released: Applied[] = [];
+    for (const service of keys) {
+      const next = desired.get(service);
+      const before = this.applied.get(service);
+      if (before?.announcement === next && !reresolve) continue;
+      if (before) released.push(before);
+      if (!next) {
+        this.applied.delete(service);
+        continue;
+      }
+      const entry: Applied = {
+        announcement: next,
+        interfaces: resolve(next.interfaces),
+        addresses:
+          before?.announcement === next
+            ? before.addresses
+            : next.ips.map(parseAddress).filter((ip): ip is OwnedAddress => ip !== null),
+      };
+      this.applied.set(service, entry);
+      for (const name of entry.interfaces)
+        for (const address of entry.addresses) this.hold(name, address, gained);
+    }
+    for (const before of released)
+      for (const name of before.interfaces)
+        for (const address of before.addresses) this.release(name, address, gained);
+
+    const ready = new Map<string, { v4: boolean; v6: boolean }>();
+    for (const wanted of standby) {
+      for (const name of resolve(wanted.interfaces)) {
+        const entry = ready.get(name) ?? { v4: false, v6: false };
+        entry.v4 ||= wanted.v4;
+        entry.v6 ||= wanted.v6;
+        ready.set(name, entry);
       }
     }
-    const parsed = new Map<string, ParsedAddress | null>();
-    for (const announcement of desired.values()) {
-      for (const name of announceInterfaces(all, announcement.interfaces)) {
-        const entry = entryFor(name);
-        for (const text of announcement.ips) {
-          let ip = parsed.get(text) ?? this.parsed.get(text);
-          if (ip === undefined) ip = parseAddress(text);
-          parsed.set(text, ip);
-          if (ip?.family === 4) entry.v4.set(ip.key, text);
-          else if (ip?.family === 6) entry.v6.set(ip.key, { text, bytes: ip.bytes });
-        }
-      }
-    }
-    this.parsed = parsed;
-    for (const [name, state] of this.byInterface) {
-      if (!wanted.has(name)) this.retire(name, state);
-    }
-    for (const [name, next] of wanted) this.converge(name, next);
+    for (const name of ready.keys()) if (!this.byInterface.has(name)) this.stateFor(name);
+    for (const [name, state] of this.byInterface)
+      this.converge(name, state, ready.get(name), gained.get(name));
   }
 
   /**
@@ -162,17 +207,15 @@ export class Layer2Responder implements Layer2Announcer {
       const broken = stale(state.arp) || stale(state.ipv6) || state.failed === true;
       const retryDue = (this.retry.get(name)?.at ?? Infinity) <= now;
       if (!broken && !retryDue) continue;
-      if (state.retiring !== undefined) this.deps.clock.clearTimeout(state.retiring);
       state.arp?.close();
       state.ipv6?.close();
       delete state.arp;
       delete state.ipv6;
       state.failed = false;
       bump(this.counters.restarts, name);
-      // Forget what this interface owned, so converging re-opens its sockets and re-announces.
-      for (const ip of state.v4.keys()) this.stopRepeat(name, `v4:${ip}`);
-      for (const key of state.v6.keys()) this.stopRepeat(name, `v6:${key}`);
-      this.byInterface.delete(name);
+      // Converging re-opens the sockets and announces everything owned here afresh.
+      this.stopRounds(name, state);
+      state.reannounceAll = true;
     }
     this.apply(this.desired, this.standby);
   }
@@ -185,10 +228,12 @@ export class Layer2Responder implements Layer2Announcer {
    * them. Addresses not owned are never announced.
    */
   reannounce(only?: ReadonlySet<string>): void {
+    this.rounds.beginTurn();
     for (const [name, state] of this.byInterface) {
-      for (const [ip, text] of state.v4) if (!only || only.has(text)) this.announce(name, `v4:${ip}`, true);
-      for (const [key, owned] of state.v6)
-        if (!only || only.has(owned.text)) this.announce(name, `v6:${key}`, true);
+      for (const [ip, text] of state.v4)
+        if (!only || only.has(text)) this.rounds.trigger(`${name}|v4:${ip}`, true);
+      for (const [hex, owned] of state.v6)
+        if (!only || only.has(owned.text)) this.rounds.trigger(`${name}|v6:${hex}`, true);
     }
   }
 
@@ -197,29 +242,71 @@ export class Layer2Responder implements Layer2Announcer {
     return [...this.retry.keys()];
   }
 
-  /** Closes every socket and stops every repeat. */
+  /** Closes every socket and stops every announcement. */
   stop(): void {
+    this.rounds.clear();
     for (const [name, state] of this.byInterface) this.closeInterface(name, state);
+    this.applied.clear();
+    this.signature = undefined;
   }
 
-  private converge(name: string, { v4, v6, readyV4, readyV6 }: WantedInterface): void {
-    const state: InterfaceState = this.byInterface.get(name) ?? { v4: new Map(), v6: new Map() };
-    this.byInterface.set(name, state);
+  private stateFor(name: string): InterfaceState {
+    let state = this.byInterface.get(name);
+    if (!state) {
+      state = { v4: new Map(), v6: new Map(), holders: new Map() };
+      this.byInterface.set(name, state);
+    }
+    return state;
+  }
+
+  /** One more announcement holds `address` on `name`; a first holder makes it owned (and new). */
+  private hold(name: string, address: OwnedAddress, gained: Map<string, Map<string, OwnedAddress>>): void {
+    const state = this.stateFor(name);
+    const holders = state.holders.get(address.key) ?? 0;
+    state.holders.set(address.key, holders + 1);
+    if (holders > 0) return;
+    if (address.family === 4) state.v4.set(address.value, address.text);
+    else state.v6.set(address.hex, { text: address.text, bytes: address.bytes });
+    const onInterface = gained.get(name) ?? new Map<string, OwnedAddress>();
+    onInterface.set(address.key, address);
+    gained.set(name, onInterface);
+  }
+
+  /** One announcement less holds `address` on `name`; the last one leaving stops answering for it. */
+  private release(name: string, address: OwnedAddress, gained: Map<string, Map<string, OwnedAddress>>): void {
+    const state = this.byInterface.get(name);
+    const holders = state?.holders.get(address.key);
+    if (!state || holders === undefined) return;
+    if (holders > 1) {
+      state.holders.set(address.key, holders - 1);
+      return;
+    }
+    state.holders.delete(address.key);
+    if (address.family === 4) state.v4.delete(address.value);
+    else state.v6.delete(address.hex);
+    gained.get(name)?.delete(address.key);
+    this.rounds.stop(`${name}|${address.key}`);
+  }
+
+  private converge(
+    name: string,
+    state: InterfaceState,
+    ready: { v4: boolean; v6: boolean } | undefined,
+    gained: ReadonlyMap<string, OwnedAddress> | undefined,
+  ): void {
+    const needArp = state.v4.size > 0 || ready?.v4 === true;
+    const needIpv6 = state.v6.size > 0 || ready?.v6 === true;
+    if (!needArp && !needIpv6) {
+      this.retire(name, state);
+      return;
+    }
     if (state.retiring !== undefined) {
       this.deps.clock.clearTimeout(state.retiring);
       delete state.retiring;
     }
-    const newV4 = [...v4.keys()].filter((ip) => !state.v4.has(ip));
-    const newV6 = [...v6.keys()].filter((key) => !state.v6.has(key));
-    for (const ip of state.v4.keys()) if (!v4.has(ip)) this.stopRepeat(name, `v4:${ip}`);
-    for (const key of state.v6.keys()) if (!v6.has(key)) this.stopRepeat(name, `v6:${key}`);
-    state.v4 = v4;
-    state.v6 = v6;
     const backoff = this.retry.get(name);
     if (backoff && backoff.at > this.deps.clock.now()) return; // opening failed recently: wait
     try {
-      const needArp = v4.size > 0 || readyV4;
-      const needIpv6 = v6.size > 0 || readyV6;
       if (needArp && !state.arp)
         state.arp = this.openSocket(name, ETHERTYPE_ARP, (frame) => this.onArp(name, frame));
       if (!needArp && state.arp) {
@@ -241,8 +328,10 @@ export class Layer2Responder implements Layer2Announcer {
       const failures = (this.retry.get(name)?.failures ?? 0) + 1;
       this.retry.set(name, { failures, at: this.deps.clock.now() + Math.min(30_000, 500 * 2 ** failures) });
     }
-    for (const ip of newV4) this.announce(name, `v4:${ip}`);
-    for (const key of newV6) this.announce(name, `v6:${key}`);
+    if (state.reannounceAll) {
+      delete state.reannounceAll;
+      for (const key of state.holders.keys()) this.rounds.trigger(`${name}|${key}`);
+    } else if (gained) for (const key of gained.keys()) this.rounds.trigger(`${name}|${key}`);
   }
 
   private openSocket(name: string, ethertype: number, onFrame: (frame: Buffer) => void): PacketSocket {
@@ -296,32 +385,11 @@ export class Layer2Responder implements Layer2Announcer {
     );
   }
 
-  /** Unsolicited announcement now, then every 1.1 s until 5 s after this (last) trigger. */
-  private announce(name: string, key: string, now = false): void {
-    const id = `${name}|${key}`;
-    const existing = this.repeats.get(id);
-    const until = this.deps.clock.now() + REPEAT_FOR_MS;
-    if (existing) {
-      existing.until = until;
-      // A re-announcement answers news (a member died or came back): a round at once, too.
-      if (now) this.sendUnsolicited(name, key);
-      return;
-    }
-    const round = (): void => {
-      const entry = this.repeats.get(id);
-      if (!entry) return;
-      this.sendUnsolicited(name, key);
-      if (this.deps.clock.now() + REPEAT_MS > entry.until) {
-        this.repeats.delete(id);
-        return;
-      }
-      entry.timer = this.deps.clock.setTimeout(round, REPEAT_MS);
-    };
-    this.repeats.set(id, { until, timer: undefined });
-    round();
-  }
-
-  private sendUnsolicited(name: string, key: string): void {
+  /** One round for `interface|v4:…` or `interface|v6:…`, while the address is owned there. */
+  private sendUnsolicited(id: string): void {
+    const split = id.lastIndexOf('|');
+    const name = id.slice(0, split);
+    const key = id.slice(split + 1);
     const state = this.byInterface.get(name);
     if (!state) return;
     if (key.startsWith('v4:') && state.arp) {
@@ -361,19 +429,12 @@ export class Layer2Responder implements Layer2Announcer {
     }
   }
 
-  private stopRepeat(name: string, key: string): void {
-    const id = `${name}|${key}`;
-    const entry = this.repeats.get(id);
-    if (entry?.timer !== undefined) this.deps.clock.clearTimeout(entry.timer);
-    this.repeats.delete(id);
+  private stopRounds(name: string, state: InterfaceState): void {
+    for (const key of state.holders.keys()) this.rounds.stop(`${name}|${key}`);
   }
 
-  /** Stops answering and announcing on the interface now; its sockets close SOCKET_LINGER_MS later. */
+  /** No work left on the interface (it answers for nothing now): its sockets close SOCKET_LINGER_MS later. */
   private retire(name: string, state: InterfaceState): void {
-    for (const ip of state.v4.keys()) this.stopRepeat(name, `v4:${ip}`);
-    for (const key of state.v6.keys()) this.stopRepeat(name, `v6:${key}`);
-    state.v4 = new Map();
-    state.v6 = new Map();
     state.retiring ??= this.deps.clock.setTimeout(() => {
       if (this.byInterface.get(name) === state) this.closeInterface(name, state);
     }, SOCKET_LINGER_MS);
@@ -381,8 +442,7 @@ export class Layer2Responder implements Layer2Announcer {
 
   private closeInterface(name: string, state: InterfaceState): void {
     if (state.retiring !== undefined) this.deps.clock.clearTimeout(state.retiring);
-    for (const ip of state.v4.keys()) this.stopRepeat(name, `v4:${ip}`);
-    for (const key of state.v6.keys()) this.stopRepeat(name, `v6:${key}`);
+    this.stopRounds(name, state);
     state.arp?.close();
     state.ipv6?.close();
     this.byInterface.delete(name);

@@ -108,8 +108,11 @@ export class Speaker {
   private readonly failovers = new FailoverTimer();
   /** The last leadership reason per service, logged with its announce/withdraw. */
   private readonly leadershipReasons = new Map<string, string>();
-  private announced: ReadonlyMap<string, Layer2Announcement> = new Map();
+  /** What the log last said is announced, by service. */
+  private readonly announced = new Map<string, Layer2Announcement>();
   private l2Status: L2StatusReporter | undefined;
+  /** The usable interfaces when the layer-2 statuses were last applied. */
+  private statusInterfaces: string | undefined;
   private bgpStatus: BgpStatusReporter | undefined;
   private statusQueue: WriteQueue | undefined;
 
@@ -156,10 +159,13 @@ export class Speaker {
       alive: () => this.membership?.aliveNodes(),
       inspect: this.board.inspect,
       announcer: {
-        apply: (desired, standby) => {
-          responder.apply(desired, standby);
-          this.logAnnouncements(desired);
-          this.l2Status?.apply(desired);
+        apply: (desired, standby, changed) => {
+          responder.apply(desired, standby, changed);
+          this.logAnnouncements(desired, changed);
+          // The statuses name the interfaces: after a rescan changed them, every one is looked at.
+          const usable = announceInterfaces(this.interfaces, []).join();
+          this.l2Status?.apply(desired, usable === this.statusInterfaces ? changed : undefined);
+          this.statusInterfaces = usable;
         },
       },
       onTransition: (service, t) => {
@@ -323,18 +329,33 @@ export class Speaker {
     }
   }
 
-  /** Logs what started and stopped being announced, with the leadership reason behind it. */
-  private logAnnouncements(desired: ReadonlyMap<string, Layer2Announcement>): void {
+  /**
+   * Logs what started and stopped being announced, with the leadership reason behind it. Looks at
+   * the `changed` services only when given (the leadership actor's delta), else at all.
+   */
+  private logAnnouncements(
+    desired: ReadonlyMap<string, Layer2Announcement>,
+    changed?: ReadonlySet<string>,
+  ): void {
     const { log } = this.options;
-    for (const [service, a] of desired) {
+    for (const service of changed ?? new Set([...desired.keys(), ...this.announced.keys()])) {
+      const a = desired.get(service);
       const before = this.announced.get(service);
+      const reason = this.leadershipReasons.get(service);
+      if (!a) {
+        if (!before) continue;
+        this.announced.delete(service);
+        for (const ip of before.ips)
+          log.info({ component: 'announce', event: 'withdraw', op: 'withdraw', service, ip, reason });
+        continue;
+      }
+      this.announced.set(service, a);
       // The same object is the same announcement (most of them, after each slice of a big election).
       if (
         before === a ||
         (before && before.ips.join() === a.ips.join() && before.interfaces.join() === a.interfaces.join())
       )
         continue;
-      const reason = this.leadershipReasons.get(service);
       for (const ip of a.ips)
         log.info({
           component: 'announce',
@@ -346,13 +367,6 @@ export class Speaker {
           reason,
         });
     }
-    for (const [service, a] of this.announced) {
-      if (desired.has(service)) continue;
-      const reason = this.leadershipReasons.get(service);
-      for (const ip of a.ips)
-        log.info({ component: 'announce', event: 'withdraw', op: 'withdraw', service, ip, reason });
-    }
-    this.announced = new Map(desired);
   }
 
   /** SIGTERM: withdraw everything, leave the gossip cluster, close sockets. */

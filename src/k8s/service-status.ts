@@ -5,8 +5,9 @@
 // holding node, serviceName, serviceNamespace and the protocol's own fields; removed when the node
 // stops announcing the Service. A Normal Event `nodeAssigned` on the Service when this node starts
 // announcing it: `announcing from node "N" with protocol "layer2"` (or "bgp").
-// Converging: each apply() is the whole desired set. Writes go through the speaker's write queue
-// (coalesced per object, retried while the apiserver is away).
+// Converging: each apply() is the whole desired set (optionally with the services that changed,
+// so only those are looked at). Writes go through the speaker's write queue (coalesced per
+// object, retried while the apiserver is away).
 import { createHash } from 'node:crypto';
 import type { EventRecorder } from './event-recorder.js';
 import { isConflict, isNotFound, type KubeRest } from './rest.js';
@@ -72,22 +73,33 @@ export class ServiceStatusWriter<T> {
     this.path = `/apis/metallb.io/v1beta1/namespaces/${options.namespace}/${kind.plural}`;
   }
 
-  /** `desired`: every Service this node announces, by `namespace/name`. */
-  apply(desired: ReadonlyMap<string, T>): void {
-    for (const [service, announced] of desired) {
-      const fields = this.fields(announced);
-      const signature = JSON.stringify(fields);
-      if (this.written.get(service) === signature) continue;
-      const first = !this.written.has(service);
-      this.written.set(service, signature);
-      this.put(service, fields);
-      if (first) this.announceEvent(service);
+  /**
+   * `desired`: every Service this node announces, by `namespace/name`; `changed`, when given, the
+   * only ones that may differ from the previous apply (the others are not looked at).
+   */
+  apply(desired: ReadonlyMap<string, T>, changed?: ReadonlySet<string>): void {
+    if (changed) {
+      for (const service of changed) this.applyOne(service, desired.get(service));
+      return;
     }
-    for (const service of [...this.written.keys()]) {
-      if (desired.has(service)) continue;
-      this.written.delete(service);
+    for (const [service, announced] of desired) this.applyOne(service, announced);
+    for (const service of [...this.written.keys()])
+      if (!desired.has(service)) this.applyOne(service, undefined);
+  }
+
+  private applyOne(service: string, announced: T | undefined): void {
+    if (announced === undefined) {
+      if (!this.written.delete(service)) return;
       this.remove(service);
+      return;
     }
+    const fields = this.fields(announced);
+    const signature = JSON.stringify(fields);
+    if (this.written.get(service) === signature) return;
+    const first = !this.written.has(service);
+    this.written.set(service, signature);
+    this.put(service, fields);
+    if (first) this.announceEvent(service);
   }
 
   /** After a restart: this node's objects for Services it no longer announces go away. */

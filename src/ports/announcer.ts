@@ -23,5 +23,18 @@ export interface Layer2Standby {
 }
 
 export interface Layer2Announcer {
-  apply(desired: ReadonlyMap<string, Layer2Announcement>, standby?: readonly Layer2Standby[]): void;
+  /**
+   * Converge to exactly `desired` (by service), keeping ready for `standby`.
+   *
+   * `changed`, when given, is a hint for big sets: the services whose announcement was added,
+   * replaced or removed since the previous apply; every other service's announcement is the
+   * same object as in that apply. An implementation may look at those services only, but the
+   * result must be the same as without the hint. Without it, an unchanged announcement may still
+   * be recognised by identity.
+   */
+  apply(
+    desired: ReadonlyMap<string, Layer2Announcement>,
+    standby?: readonly Layer2Standby[],
+    changed?: ReadonlySet<string>,
+  ): void;
 }

@@ -244,6 +244,63 @@ describe('leadership actor', () => {
       }
     });
 
+    it('each apply names the services changed since the last one: the rest are the same objects', async () => {
+      const alive = new Set(NODES);
+      const mirrors = new Map<string, Map<string, Layer2Announcement>>();
+      const problems: string[] = [];
+      const actors = NODES.map((self) => {
+        // An announcer that keeps only the deltas: it must end up equal to each whole set.
+        const mirror = new Map<string, Layer2Announcement>();
+        mirrors.set(self, mirror);
+        let previous: ReadonlyMap<string, Layer2Announcement> = new Map();
+        let applies = 0;
+        return new LeadershipActor({
+          self,
+          clock: new SimulatedClock(),
+          alive: () => alive,
+          announcer: {
+            apply: (desired, _standby, changed) => {
+              applies += 1;
+              if (!changed) return void problems.push(`${self}: apply ${applies} without a delta`);
+              for (const [key, a] of desired)
+                if (!changed.has(key) && previous.get(key) !== a)
+                  problems.push(`${self}: ${key} changed unnamed`);
+              for (const key of previous.keys())
+                if (!desired.has(key) && !changed.has(key)) problems.push(`${self}: ${key} removed unnamed`);
+              for (const key of changed) {
+                const a = desired.get(key);
+                if (a) mirror.set(key, a);
+                else mirror.delete(key);
+              }
+              assert.deepEqual(mirror, desired);
+              previous = desired;
+            },
+          },
+        });
+      });
+      for (const a of actors) a.update(many(N));
+      await new Promise((resolve) => setImmediate(resolve));
+      // A member dies mid-pass, then the view shrinks: takeovers and withdrawals in deltas.
+      alive.delete('node-a');
+      for (const a of actors) a.membershipChanged();
+      await Promise.all(actors.map((a) => a.settled()));
+      for (const a of actors) a.update(many(N / 2));
+      await Promise.all(actors.map((a) => a.settled()));
+      assert.deepEqual(problems, []);
+      for (const key of keys(N / 2)) {
+        const who = NODES.filter((n) => mirrors.get(n)!.has(key));
+        assert.equal(who.length, 1, key);
+        assert.notEqual(who[0], 'node-a', key);
+      }
+      for (const key of keys(N).slice(N / 2))
+        assert.ok(
+          NODES.every((n) => !mirrors.get(n)!.has(key)),
+          key,
+        );
+      for (const a of actors) a.stop();
+      for (const n of NODES) assert.equal(mirrors.get(n)!.size, 0, n);
+    });
+
     it('stopping during a pass withdraws everything and feeds no machine after', async () => {
       const s = speakers(new Set(NODES));
       for (const a of s.actors) a.update(many(N));

@@ -1,14 +1,17 @@
 // The responder's logic with fake packet sockets and a simulated clock: converging sockets,
-// answering only owned addresses, and the announcement schedule on takeover.
+// answering only owned addresses, the announcement schedule on takeover, incremental applies
+// (the delta hint) and the pacing of first rounds for thousands of addresses.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SimulatedClock } from 'xstate';
 import { Layer2Responder, SOCKET_LINGER_MS } from '../../../src/announce/layer2-responder.js';
+import { PACE_MS, REPEAT_FOR_MS, ROUNDS_PER_TURN } from '../../../src/announce/unsolicited-rounds.js';
 import type { PacketSocket } from '../../../src/announce/packet-socket.js';
 import { ARP_REPLY, ARP_REQUEST, decodeArp, encodeArp } from '../../../src/core/packets/arp.js';
 import { isDecodeError } from '../../../src/core/packets/errors.js';
 import { BROADCAST_MAC, parseMac, ZERO_MAC } from '../../../src/core/packets/mac.js';
 import { announceInterfaces, interfaceSkipReason } from '../../../src/core/net/interfaces.js';
+import type { Layer2Announcement } from '../../../src/ports/announcer.js';
 
 class FakeSocket implements PacketSocket {
   readonly sent: Uint8Array[] = [];
@@ -228,5 +231,155 @@ describe('layer-2 responder logic', () => {
     responder.refresh();
     assert.equal(sockets.length, 3);
     assert.equal(sockets[2]!.ifindex, 3);
+  });
+});
+
+describe('incremental applies and paced rounds', () => {
+  /** Every address a frame announces (gratuitous ARP) or answers for, by interface. */
+  const ipOf = (frame: Uint8Array): number | undefined => {
+    const arp = decodeArp(frame);
+    return isDecodeError(arp) ? undefined : arp.senderIp;
+  };
+  const v4 = (i: number) => `10.1.${Math.floor(i / 250)}.${(i % 250) + 1}`;
+  const v4Number = (i: number) => (10 << 24) + (1 << 16) + (Math.floor(i / 250) << 8) + (i % 250) + 1;
+
+  it('answers exactly what the desired set says after applies with and without the delta', () => {
+    // A model of the old whole-set behaviour: who answers what is a function of the set alone.
+    const interfaces = ['eth0', 'eth1'];
+    const t = setup();
+    let desired = new Map<string, { service: string; ips: string[]; interfaces: string[] }>();
+    const owners = (ip: number, name: string) =>
+      [...desired.values()].some(
+        (a) =>
+          a.ips.some((text) => v4Number(Number(text.split('.')[3]) - 1) === ip) &&
+          (a.interfaces.length === 0 || a.interfaces.includes(name)),
+      );
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let step = 0; step < 60; step += 1) {
+      const next = new Map(desired);
+      const changed = new Set<string>();
+      for (let k = 0; k < 4; k += 1) {
+        const service = `ns/s${random(12)}`;
+        changed.add(service);
+        // Eight addresses shared among twelve services: moves and shared IPs.
+        if (random(4) === 0) next.delete(service);
+        else
+          next.set(service, {
+            service,
+            ips: [v4(random(8))],
+            interfaces: [[], ['eth0'], ['eth1']][random(3)]!,
+          });
+      }
+      desired = next;
+      t.responder.apply(new Map(desired), [], step % 3 === 0 ? undefined : changed);
+      for (const name of interfaces) {
+        const socket = t.sockets.filter((s) => s.name === name && s.ethertype === 0x0806 && !s.closed).at(-1);
+        for (let i = 0; i < 8; i += 1) {
+          const before = t.responder.counters.responsesSent.get(v4(i)) ?? 0;
+          socket?.receive(request(v4Number(i)));
+          const answered = (t.responder.counters.responsesSent.get(v4(i)) ?? 0) > before;
+          assert.equal(answered, owners(v4Number(i), name), `step ${step}: ${name} ${v4(i)}`);
+        }
+      }
+    }
+  });
+
+  it('an address moving between services (or shared by two) is neither dropped nor announced again', () => {
+    const t = setup();
+    const a = { service: 'ns/a', ips: ['10.0.0.5'], interfaces: ['eth0'] };
+    const b = { service: 'ns/b', ips: ['10.0.0.5'], interfaces: ['eth0'] };
+    t.responder.apply(new Map([['ns/a', a]]));
+    const socket = t.sockets[0]!;
+    assert.equal(socket.sent.length, 2);
+    t.responder.apply(new Map([['ns/b', b]]), [], new Set(['ns/a', 'ns/b']));
+    t.responder.apply(
+      new Map([
+        ['ns/a', a],
+        ['ns/b', b],
+      ]),
+      [],
+      new Set(['ns/a']),
+    );
+    t.responder.apply(new Map([['ns/a', a]]), [], new Set(['ns/b']));
+    assert.equal(socket.sent.length, 2, 'no new round: the address never stopped being owned');
+    socket.receive(request(0x0a000005));
+    assert.equal(t.responder.counters.responsesSent.get('10.0.0.5'), 1);
+  });
+
+  it('thousands of new addresses: a bounded first round per turn, every address announced, repeats until 5 s', () => {
+    const t = setup();
+    const N = 3000;
+    const desired = new Map(
+      Array.from({ length: N }, (_, i) => [
+        `ns/s${i}`,
+        { service: `ns/s${i}`, ips: [v4(i)], interfaces: ['eth0'] },
+      ]),
+    );
+    t.responder.apply(desired, [], new Set(desired.keys()));
+    const socket = t.sockets[0]!;
+    const sentAt = new Map<number, number[]>();
+    const record = (from: number) => {
+      for (const frame of socket.sent.slice(from)) {
+        const ip = ipOf(frame)!;
+        sentAt.set(ip, [...(sentAt.get(ip) ?? []), t.clock.now()]);
+      }
+    };
+    // Two frames (a request and a reply) per round.
+    assert.equal(socket.sent.length, 2 * ROUNDS_PER_TURN, 'the first turn sends one budget of rounds');
+    record(0);
+    let turns = 0;
+    while (t.clock.now() < 10_000) {
+      const before = socket.sent.length;
+      t.clock.increment(PACE_MS);
+      turns += 1;
+      assert.ok(socket.sent.length - before <= 2 * ROUNDS_PER_TURN, `tick at ${t.clock.now()} ms`);
+      record(before);
+    }
+    assert.ok(turns > 0);
+    assert.equal(sentAt.size, N, 'every address announced');
+    for (const [ip, times] of sentAt) {
+      // Five rounds (0, 1.1, 2.2, 3.3, 4.4 s after the first), none later than 5 s after the trigger.
+      assert.equal(times.length, 10, `ip ${ip}`);
+      assert.ok(times[0]! < 100, `first round of ${ip} at ${times[0]} ms`);
+      assert.ok(times.at(-1)! <= REPEAT_FOR_MS, `last round of ${ip} at ${times.at(-1)} ms`);
+    }
+  });
+
+  it('a takeover of 50 addresses goes out in its own turn, even behind thousands waiting', () => {
+    const t = setup();
+    const desired = new Map<string, Layer2Announcement>();
+    for (let i = 0; i < 3000; i += 1)
+      desired.set(`ns/s${i}`, { service: `ns/s${i}`, ips: [v4(i)], interfaces: ['eth0'] });
+    t.responder.apply(new Map(desired), [], new Set(desired.keys()));
+    const socket = t.sockets[0]!;
+    const before = socket.sent.length;
+    const takeover = Array.from({ length: 50 }, (_, i) => `10.2.0.${i + 1}`);
+    for (const [i, ip] of takeover.entries())
+      desired.set(`ns/t${i}`, { service: `ns/t${i}`, ips: [ip], interfaces: ['eth0'] });
+    t.responder.apply(new Map(desired), [], new Set(takeover.map((_, i) => `ns/t${i}`)));
+    assert.equal(socket.sent.length - before, 100, 'a request and a reply per address, at once');
+    for (const ip of takeover) assert.equal(t.responder.counters.gratuitousSent.get(ip), 2, ip);
+  });
+
+  it('a withdrawn address waiting for its first round is never announced', () => {
+    const t = setup();
+    const desired = new Map(
+      Array.from({ length: 1000 }, (_, i) => [
+        `ns/s${i}`,
+        { service: `ns/s${i}`, ips: [v4(i)], interfaces: ['eth0'] },
+      ]),
+    );
+    t.responder.apply(desired, [], new Set(desired.keys()));
+    const last = `ns/s999`;
+    const kept = new Map(desired);
+    kept.delete(last);
+    t.responder.apply(kept, [], new Set([last]));
+    for (let ms = 0; ms < 10_000; ms += 100) t.clock.increment(100);
+    assert.equal(t.responder.counters.gratuitousSent.get(v4(999)), undefined);
+    assert.equal(t.responder.counters.gratuitousSent.get(v4(998)), 10);
   });
 });
