@@ -117,6 +117,38 @@ describe('ServiceBGPStatus / ServiceL2Status writers', () => {
     ]);
   });
 
+  it('with the changed services named, writes and removes what the whole set would', async () => {
+    const whole = setup();
+    const delta = setup();
+    const steps: [Map<string, Layer2Announcement>, Set<string>][] = [
+      [
+        new Map([
+          ['default/web', announcement('default/web')],
+          ['default/db', announcement('default/db', ['eth1'])],
+        ]),
+        new Set(['default/web', 'default/db']),
+      ],
+      [
+        new Map([
+          ['default/web', announcement('default/web', ['eth0'])],
+          ['default/db', announcement('default/db', ['eth1'])],
+          ['shop/cart', announcement('shop/cart')],
+        ]),
+        new Set(['default/web', 'shop/cart']),
+      ],
+      [new Map([['shop/cart', announcement('shop/cart')]]), new Set(['default/web', 'default/db'])],
+    ];
+    for (const [desired, changed] of steps) {
+      whole.l2.apply(desired);
+      delta.l2.apply(desired, changed);
+      await Promise.all([whole.queue.idle(), delta.queue.idle()]);
+      assert.deepEqual([...delta.api.objects], [...whole.api.objects]);
+      assert.deepEqual(delta.api.log, whole.api.log);
+    }
+    assert.deepEqual(delta.events, whole.events);
+    assert.equal(delta.api.objects.size, 1);
+  });
+
   it('rewrites only what changed, no second Event; removes what is no longer advertised', async () => {
     const { api, queue, events, bgp } = setup();
     bgp.apply(
