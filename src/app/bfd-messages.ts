@@ -10,7 +10,9 @@ export type BfdCommand =
       readonly peer: string;
       readonly settings: BfdSessionInput;
     }
-  | { readonly type: 'stop'; readonly name: string };
+  | { readonly type: 'stop'; readonly name: string }
+  /** Every session stopped and every socket closed; the worker then exits by itself. */
+  | { readonly type: 'shutdown' };
 
 export type BfdReport =
   | { readonly type: 'up'; readonly name: string }

@@ -89,7 +89,11 @@ function stop(name: string): void {
 
 parentPort?.on('message', (command: BfdCommand) => {
   if (command.type === 'start') start(command);
-  else stop(command.name);
+  else if (command.type === 'stop') stop(command.name);
+  else {
+    for (const name of [...sessions.keys()]) stop(name);
+    parentPort?.close(); // nothing left to keep this thread's loop alive: it exits (app/worker-end.ts)
+  }
 });
 
 setInterval(() => {

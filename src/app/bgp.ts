@@ -25,6 +25,7 @@ import type { FrrConfigurationStore } from '../ports/frr-configuration-store.js'
 import { DEFAULT_FRR_RUN_DIR, FrrBgp } from './frr-backend.js';
 import { FrrK8sBgp } from './frr-k8s-backend.js';
 import { systemClock } from './system-clock.js';
+import { endWorker } from './worker-end.js';
 
 export interface BgpSpeakerOptions {
   readonly node: string;
@@ -336,7 +337,7 @@ export class NodeBgp {
     const worker = this.bfdWorker;
     if (!worker) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
-    await worker.terminate();
+    await endWorker(worker, { type: 'shutdown' } satisfies BfdCommand);
     this.bfdWorker = undefined;
   }
 

@@ -7,6 +7,7 @@ import type { LivenessSettings } from '../core/membership/liveness-detector.js';
 import type { LivenessPeerAddress } from '../ports/liveness-socket.js';
 import type { MemberLiveness, MemberLivenessHandlers } from '../ports/member-liveness.js';
 import type { LivenessCommand, LivenessReport } from './liveness-messages.js';
+import { endWorker } from './worker-end.js';
 
 const START_TIMEOUT_MS = 10_000;
 
@@ -95,8 +96,7 @@ export class LivenessHost implements MemberLiveness {
     const worker = this.worker;
     this.worker = undefined;
     if (!worker) return;
-    this.post({ type: 'stop' }, worker);
-    await worker.terminate();
+    await endWorker(worker, { type: 'stop' } satisfies LivenessCommand);
   }
 
   private post(command: LivenessCommand, worker = this.worker): void {

@@ -108,6 +108,12 @@ export class Libp2pTransport implements MembershipTransport {
           floodPublish: true,
           globalSignaturePolicy: StrictNoSign,
           msgIdFn: (message) => createHash('sha256').update(message.data).digest(),
+          // gossipsub's peer score penalises many peer ids from one IP (IP colocation), and
+          // retains scores for an hour: a speaker restarted 15 times (a new peer id each start)
+          // was graylisted by the others, its broadcasts — its leave too — ignored. Speakers of
+          // one cluster are admitted by the private network key; an address they share is a
+          // restart, not a Sybil attack.
+          scoreParams: { IPColocationFactorWeight: 0 },
         }),
       },
     });
