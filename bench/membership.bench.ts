@@ -1,9 +1,11 @@
-// Membership failure detection in a 5-member cluster of real processes on loopback:
+// Membership failure detection in a cluster of real processes on loopback (5 members, or
+// BENCH_MEMBERS):
 //  - detection time of a frozen (SIGSTOP) member and of a killed (SIGKILL) member, N trials each;
 //  - false suspicions while both cores are kept busy for a while;
 //  - resident memory of one member.
 // Targets (issue 4): frozen detected p99 ≤ 600 ms; zero false suspicions; RSS ≤ 120 MiB.
-// Environment: BENCH_TRIALS (default 30), BENCH_SOAK_MS (default 300000), BENCH_PROFILE (fast).
+// Environment: BENCH_TRIALS (default 30), BENCH_SOAK_MS (default 300000), BENCH_PROFILE (fast),
+// BENCH_MEMBERS (default 5; each member is a `herald membership` process of ~90 MiB).
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { freePorts } from '../test/integration/ports.js';
@@ -12,7 +14,7 @@ import { MemberCluster } from '../test/support/member-processes.js';
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 30);
 const SOAK_MS = Number(process.env.BENCH_SOAK_MS ?? 300_000);
 const PROFILE = process.env.BENCH_PROFILE ?? 'fast';
-const NAMES = ['n1', 'n2', 'n3', 'n4', 'n5'];
+const NAMES = Array.from({ length: Number(process.env.BENCH_MEMBERS ?? 5) }, (_, i) => `n${i + 1}`);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const percentile = (values: number[], p: number): number => {

@@ -47,7 +47,7 @@ export class LivenessUdp implements LivenessSocket {
         highFd: true,
       });
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     socket.start((data) => handlers.received(data));
     this.receiver = socket;
