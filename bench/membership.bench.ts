@@ -16,6 +16,8 @@ const SOAK_MS = Number(process.env.BENCH_SOAK_MS ?? 300_000);
 const PROFILE = process.env.BENCH_PROFILE ?? 'fast';
 const NAMES = Array.from({ length: Number(process.env.BENCH_MEMBERS ?? 5) }, (_, i) => `n${i + 1}`);
 
+/** Formation and rejoin waits: every member is a process that needs ~1 s of CPU to start. */
+const FORM_MS = 15_000 + 1500 * NAMES.length;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const percentile = (values: number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -32,7 +34,7 @@ const formed = () => NAMES.every((m) => cluster.allSee(m, 'alive', others(m)));
 
 try {
   for (const name of NAMES) cluster.start(name, address(name), [address('n1')]);
-  await cluster.waitFor(formed, 15_000, 'cluster formation');
+  await cluster.waitFor(formed, FORM_MS, 'cluster formation');
   await sleep(1000);
 
   const rssKiB = NAMES.map((name) => {
@@ -62,7 +64,7 @@ try {
     frozenFirst.push(r.first);
     frozenAll.push(r.all);
     cluster.signal(victim, 'SIGCONT');
-    await cluster.waitFor(formed, 15_000, 'recovery after SIGCONT');
+    await cluster.waitFor(formed, FORM_MS, 'recovery after SIGCONT');
     await sleep(300);
   }
   console.log(summary('frozen member, first survivor', frozenFirst));
@@ -77,7 +79,7 @@ try {
     killedAll.push(r.all);
     await cluster.exited(victim);
     cluster.start(victim, address(victim), [address('n1')]);
-    await cluster.waitFor(formed, 15_000, 'rejoin after restart');
+    await cluster.waitFor(formed, FORM_MS, 'rejoin after restart');
     await sleep(300);
   }
   console.log(summary('killed member, first survivor', killedFirst));
