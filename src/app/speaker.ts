@@ -17,23 +17,20 @@ import type { MembershipTiming } from '../core/membership/timing.js';
 import type { InterfaceInfo } from '../core/net/interfaces.js';
 import { viewFromObjectsSteps, type ClusterView } from '../core/plan/view.js';
 import type { BgpNodePlan } from '../core/bgp-plan/index.js';
-import { announceInterfaces } from '../core/net/interfaces.js';
-import { EventRecorder } from '../k8s/event-recorder.js';
-import { BgpStatusReporter } from '../k8s/bgp-status.js';
-import { L2StatusReporter } from '../k8s/l2-status.js';
 import type { KubeRest } from '../k8s/rest.js';
-import { WriteQueue } from '../k8s/write-queue.js';
 import type { ConfigSource } from '../ports/config-source.js';
-import type { Layer2Announcement } from '../ports/announcer.js';
 import { startDebugServer, stopDebugServer, type ListenAddress } from '../observe/debug-server.js';
 import { FailoverTimer } from '../observe/failover-timer.js';
 import { transitionFields, type EventLog } from '../observe/log.js';
 import { createSpeakerMetrics, type SpeakerMetrics } from '../observe/metrics.js';
 import { StateBoard, type BoardChange } from '../observe/state-board.js';
 import { NodeBgp, type BgpSpeakerOptions } from './bgp.js';
+import { AnnouncementLog } from './announcement-log.js';
 import { lazyMachineCharts } from './charts.js';
+import { secretPassword, serviceUid } from './config-objects.js';
 import type { LivenessHost } from './liveness.js';
 import { createMembershipWithLiveness } from './membership.js';
+import { StatusReporting } from './status-reporting.js';
 import { systemClock } from './system-clock.js';
 import { nextTurn, runInTurns } from './turns.js';
 
@@ -106,18 +103,13 @@ export class Speaker {
   readonly board: StateBoard;
   private readonly metrics: SpeakerMetrics;
   private readonly failovers = new FailoverTimer();
-  /** The last leadership reason per service, logged with its announce/withdraw. */
-  private readonly leadershipReasons = new Map<string, string>();
-  /** What the log last said is announced, by service. */
-  private readonly announced = new Map<string, Layer2Announcement>();
-  private l2Status: L2StatusReporter | undefined;
-  /** The usable interfaces when the layer-2 statuses were last applied. */
-  private statusInterfaces: string | undefined;
-  private bgpStatus: BgpStatusReporter | undefined;
-  private statusQueue: WriteQueue | undefined;
+  private readonly announcements: AnnouncementLog;
+  /** Kubernetes mode: ServiceL2Status / ServiceBGPStatus objects and Events. */
+  private statusReporting: StatusReporting | undefined;
 
   constructor(private readonly options: SpeakerOptions) {
     this.board = options.board ?? new StateBoard();
+    this.announcements = new AnnouncementLog(options.log);
     this.metrics = createSpeakerMetrics({
       node: options.node,
       responder: () => this.responder?.counters,
@@ -138,7 +130,16 @@ export class Speaker {
     log.info({ component: 'config', event: 'source', source: source.name });
     // Kubernetes: resolves once every informer has synced (the Nodes give the gossip seeds).
     await source.start(() => void this.reload());
-    if (this.options.kube) this.startStatusReporting(this.options.kube.rest);
+    if (this.options.kube)
+      this.statusReporting = new StatusReporting({
+        rest: this.options.kube.rest,
+        log,
+        node,
+        namespace: this.options.namespace,
+        serviceUid: (ns, name) => serviceUid(this.objects, ns, name),
+        interfaces: () => this.interfaces,
+        staleCleanupAfterMs: JOIN_GRACE_MS * 2,
+      });
 
     this.responder = new Layer2Responder({
       clock: systemClock,
@@ -161,15 +162,12 @@ export class Speaker {
       announcer: {
         apply: (desired, standby, changed) => {
           responder.apply(desired, standby, changed);
-          this.logAnnouncements(desired, changed);
-          // The statuses name the interfaces: after a rescan changed them, every one is looked at.
-          const usable = announceInterfaces(this.interfaces, []).join();
-          this.l2Status?.apply(desired, usable === this.statusInterfaces ? changed : undefined);
-          this.statusInterfaces = usable;
+          this.announcements.apply(desired, changed);
+          this.statusReporting?.layer2(desired, changed);
         },
       },
       onTransition: (service, t) => {
-        this.leadershipReasons.set(service, t.reason);
+        this.announcements.reason(service, t.reason);
         const fields = { component: 'leadership', event: 'transition', service, ...t };
         // Leadership gained or lost is news; the rest (waitingForConfig → follower, a new
         // reason in the same state) is detail — 10,000 services must not mean 10,000 info lines.
@@ -329,46 +327,6 @@ export class Speaker {
     }
   }
 
-  /**
-   * Logs what started and stopped being announced, with the leadership reason behind it. Looks at
-   * the `changed` services only when given (the leadership actor's delta), else at all.
-   */
-  private logAnnouncements(
-    desired: ReadonlyMap<string, Layer2Announcement>,
-    changed?: ReadonlySet<string>,
-  ): void {
-    const { log } = this.options;
-    for (const service of changed ?? new Set([...desired.keys(), ...this.announced.keys()])) {
-      const a = desired.get(service);
-      const before = this.announced.get(service);
-      const reason = this.leadershipReasons.get(service);
-      if (!a) {
-        if (!before) continue;
-        this.announced.delete(service);
-        for (const ip of before.ips)
-          log.info({ component: 'announce', event: 'withdraw', op: 'withdraw', service, ip, reason });
-        continue;
-      }
-      this.announced.set(service, a);
-      // The same object is the same announcement (most of them, after each slice of a big election).
-      if (
-        before === a ||
-        (before && before.ips.join() === a.ips.join() && before.interfaces.join() === a.interfaces.join())
-      )
-        continue;
-      for (const ip of a.ips)
-        log.info({
-          component: 'announce',
-          event: 'announce',
-          op: 'announce',
-          service,
-          ip,
-          ifaces: a.interfaces,
-          reason,
-        });
-    }
-  }
-
   /** SIGTERM: withdraw everything, leave the gossip cluster, close sockets. */
   async stop(): Promise<void> {
     this.stopping = true;
@@ -377,9 +335,9 @@ export class Speaker {
     this.leadership?.stop();
     // The leave broadcast (layer-2 failover) must not wait for BGP's Cease-then-BFD pause, nor
     // for the responder's sockets to close (16-32 ms each): they close once it has gone out.
-    await Promise.all([this.bgp?.stop(), this.membership?.stop(), this.flushStatus()]);
+    await Promise.all([this.bgp?.stop(), this.membership?.stop(), this.statusReporting?.flush()]);
     this.responder?.stop();
-    this.statusQueue?.close();
+    this.statusReporting?.close();
     this.options.log.info({ component: 'speaker', event: 'stopped' });
   }
 
@@ -419,42 +377,6 @@ export class Speaker {
   }
 
   /** Kubernetes: ServiceL2Status objects and `nodeAssigned` Events for what this node announces. */
-  private startStatusReporting(rest: KubeRest): void {
-    const { log, node, namespace } = this.options;
-    const queue = new WriteQueue({
-      concurrency: 8,
-      onError: (key, error, willRetry) => {
-        const fields = { component: 'status', event: 'writeFailed', key, willRetry, err: String(error) };
-        if (willRetry) log.warn(fields);
-        else log.error(fields);
-      },
-    });
-    this.statusQueue = queue;
-    const events = new EventRecorder(rest, queue, { component: 'metallb-speaker', instance: node });
-    const status = { rest, queue, events, namespace, node };
-    const uid = (ns: string, name: string) => serviceUid(this.objects, ns, name);
-    this.l2Status = new L2StatusReporter({
-      ...status,
-      interfacesOf: (a) => announceInterfaces(this.interfaces, a.interfaces),
-      serviceUid: uid,
-    });
-    this.bgpStatus = new BgpStatusReporter({ ...status, serviceUid: uid });
-    // Objects left by an earlier run of this node, for Services it no longer announces.
-    setTimeout(() => {
-      for (const reporter of [this.l2Status, this.bgpStatus])
-        reporter
-          ?.removeStale()
-          .catch((e: unknown) =>
-            log.warn({ component: 'status', event: 'staleCleanupFailed', err: String(e) }),
-          );
-    }, JOIN_GRACE_MS * 2);
-  }
-
-  private async flushStatus(): Promise<void> {
-    if (!this.statusQueue) return;
-    await Promise.race([this.statusQueue.idle(), new Promise((r) => setTimeout(r, 1000))]);
-  }
-
   /**
    * A member changed state: elect again with the new live set. Only a new or vanished member
    * (the node list, without Node objects) needs the whole view rebuilt — with 10,000 Services
@@ -501,7 +423,7 @@ export class Speaker {
       if (!plan || stale()) return;
       this.bgpPlanned = { view, plan };
       bgp.update(view, plan);
-      this.bgpStatus?.apply(bgp.advertisedPeers());
+      this.statusReporting?.bgpPeers(bgp.advertisedPeers());
     }
     if (this.joinAttempted) leadership.update(view);
   }
@@ -547,33 +469,4 @@ export function reannounceOn(from: string, to: string): boolean {
 function routerIdFrom(listen: string): string {
   const host = listen.replace(/:\d+$/, '');
   return /^\d+\.\d+\.\d+\.\d+$/.test(host) ? host : '0.0.0.0';
-}
-
-/** The uid of a Service among the objects (for Events). */
-function serviceUid(objects: readonly unknown[], namespace: string, name: string): string | undefined {
-  for (const object of objects) {
-    const o = object as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown; uid?: unknown } };
-    if (o.kind === 'Service' && o.metadata?.name === name && o.metadata.namespace === namespace)
-      return typeof o.metadata.uid === 'string' ? o.metadata.uid : undefined;
-  }
-  return undefined;
-}
-
-/** A BGPPeer passwordSecret's password, from a Secret among the config directory's objects. */
-function secretPassword(objects: readonly unknown[], namespace: string, name: string): string | undefined {
-  for (const object of objects) {
-    const o = object as {
-      kind?: unknown;
-      metadata?: { name?: unknown; namespace?: unknown };
-      data?: Record<string, unknown>;
-      stringData?: Record<string, unknown>;
-    };
-    if (o.kind !== 'Secret' || o.metadata?.name !== name || (o.metadata.namespace ?? namespace) !== namespace)
-      continue;
-    const plain = o.stringData?.password;
-    if (typeof plain === 'string') return plain;
-    const encoded = o.data?.password;
-    if (typeof encoded === 'string') return Buffer.from(encoded, 'base64').toString('utf8');
-  }
-  return undefined;
 }
